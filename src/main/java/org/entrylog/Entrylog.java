@@ -1,0 +1,177 @@
+package org.entrylog;
+
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.entrylog.config.Config;
+import org.entrylog.pass.PassCodec;
+import org.entrylog.pass.PassController;
+import org.entrylog.pass.QrRenderer;
+import org.entrylog.pass.SigningKeys;
+import org.entrylog.scan.ScanController;
+import org.entrylog.scan.ScanService;
+import org.entrylog.store.Database;
+import org.entrylog.store.FilePermissions;
+import org.entrylog.store.WriteQueue;
+import org.entrylog.venue.DeviceController;
+import org.entrylog.venue.VenueService;
+import org.entrylog.visitor.AuthorityKey;
+import org.entrylog.visitor.IdentitySealer;
+import org.entrylog.visitor.PhoneHasher;
+import org.entrylog.visitor.PhoneNumbers;
+import org.entrylog.visitor.VisitorController;
+import org.entrylog.visitor.VisitorService;
+import org.entrylog.web.Http;
+import org.entrylog.web.Json;
+import org.entrylog.web.WebServer;
+import org.entrylog.web.WebServer.Role;
+import org.entrylog.web.WebServer.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One entrylog instance on one data folder: everything is built here with plain constructors, in
+ * one place, and handed what it needs (STYLE habit 2). The server, the tests and the commands all
+ * start from here.
+ */
+public final class Entrylog implements AutoCloseable {
+    public static final String DEMO_VENUE_FILE = "demo-venue.json";
+    private static final Logger LOG = LoggerFactory.getLogger(Entrylog.class);
+
+    public final Config config;
+    public final Clock clock;
+    public final Database db;
+    public final WriteQueue writes;
+    public final SigningKeys keys;
+    public final PassCodec passCodec;
+    public final VisitorService visitors;
+    public final VenueService venues;
+    public final ScanService scans;
+    private Javalin server;
+
+    private Entrylog(Config config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.db = Database.open(config.dataDir());
+        this.writes = new WriteQueue(db).start();
+        this.keys = SigningKeys.openOrCreate(config.dataDir(), clock);
+        this.passCodec = new PassCodec(keys, PassCodec.pseudonymKey(config.dataDir()));
+        IdentitySealer sealer = new IdentitySealer(
+                AuthorityKey.load(config.authorityPublicKey().orElse(null), config.dataDir()));
+        this.visitors = new VisitorService(db, writes, sealer, PhoneHasher.forDataDir(config.dataDir()),
+                new PhoneNumbers(config.defaultCountry()), clock);
+        this.venues = new VenueService(db, clock);
+        this.scans = new ScanService(writes, passCodec, visitors, clock, config.offlineWindow());
+    }
+
+    /** Opens the data folder (creating keys and schema on first use). */
+    public static Entrylog open(Config config, Clock clock) {
+        return new Entrylog(config, clock);
+    }
+
+    /** Every route, with who may call it: the whole API in one list. */
+    public List<Route> routes() {
+        int max = config.maxBodyBytes();
+        var passes = new PassController(visitors, passCodec, new QrRenderer(), keys, clock, config.tokenTtl());
+        var visitorApi = new VisitorController(visitors, max);
+        var devices = new DeviceController(venues, writes, max);
+        var scanApi = new ScanController(scans, venues, visitors, max);
+        List<Route> r = new ArrayList<>();
+        r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, 200, Map.of("status", "ok"))));
+        r.add(new Route("GET", "/api/keys", Role.ANYONE, passes::keys));
+        r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));
+        r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue));
+        r.add(new Route("POST", "/api/devices", Role.ANYONE, devices::enroll));
+        r.add(new Route("POST", "/api/scans", Role.DEVICE, scanApi::scan));
+        r.add(new Route("POST", "/api/scans/batch", Role.DEVICE, scanApi::batch));
+        r.add(new Route("POST", "/api/manual-entries", Role.DEVICE, scanApi::manual));
+        for (String page : new String[] {"pass", "scan", "console", "transparency"}) {
+            r.add(new Route("GET", "/" + page, Role.ANYONE, WebServer.page(page + ".html")));
+        }
+        r.add(new Route("GET", "/", Role.ANYONE, WebServer.page("index.html")));
+        return r;
+    }
+
+    /** Starts the HTTP server on the configured port (0 picks a free one) and returns the port. */
+    public int start() {
+        server = WebServer.create(routes(), cfg -> { });
+        server.start(config.port());
+        return server.port();
+    }
+
+    /** The demo venue of a fresh data folder: made once, its code kept (owner-only) so it can be shown again. */
+    public Map<String, Object> ensureDemoVenue(int port) {
+        Path file = config.dataDir().resolve(DEMO_VENUE_FILE);
+        try {
+            if (!Files.exists(file)) {
+                long venues = db.read(c -> {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM venue");
+                         ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getLong(1) : 0L;
+                    }
+                });
+                if (venues > 0) {
+                    return null;
+                }
+                var v = this.venues.add("Demo venue", null);
+                FilePermissions.writeOwnerOnly(file, Json.write(Map.of("venueId", v.venueId(), "name", "Demo venue",
+                        "enrollmentCode", v.enrollmentCode())).getBytes(StandardCharsets.UTF_8));
+                LOG.info("created a demo venue; its enrollment code is in {}", file);
+            }
+            var demo = Json.MAPPER.readTree(file.toFile());
+            String code = demo.path("enrollmentCode").asText();
+            return Http.obj("venueId", demo.path("venueId").asText(), "name", demo.path("name").asText(),
+                    "enrollmentCode", code, "enrollmentUrl", config.publicUrl(port) + "/scan?enroll=" + code,
+                    "file", file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Takes the data folder's server lock, so two servers never write one log with two chain heads.
+     * Commands do not take it: they work beside a running server through SQLite's own locking.
+     */
+    public static FileLock lockServer(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            FilePermissions.ownerOnly(dataDir);
+            FileChannel ch = FileChannel.open(dataDir.resolve("server.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                ch.close();
+                throw new IllegalStateException("Another entrylog server is already running on " + dataDir);
+            }
+            return lock;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Javalin server() {
+        return server;
+    }
+
+    /** Stops taking requests, writes what was acknowledged-pending, and closes the database. */
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop();
+        }
+        writes.close();
+        db.close();
+    }
+}

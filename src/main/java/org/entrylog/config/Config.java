@@ -1,0 +1,188 @@
+package org.entrylog.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the server, read from the environment once at start and validated, so a bad
+ * value stops the start with a message naming the setting instead of failing later.
+ *
+ * @param dataDir                the one data folder ({@code ENTRYLOG_DATA}, default {@code ./data})
+ * @param port                   HTTP port ({@code ENTRYLOG_PORT}, default 7070; 0 picks a free one)
+ * @param tokenTtl               pass lifetime ({@code ENTRYLOG_TOKEN_TTL_SECONDS}, 1–3600, default 30)
+ * @param retentionDays          how long scans are kept ({@code ENTRYLOG_RETENTION_DAYS}, default 28)
+ * @param auditRetentionDays     how long audit entries are kept ({@code ENTRYLOG_AUDIT_RETENTION_DAYS}, default 365)
+ * @param offlineWindow          how old a scan from an offline tablet may be ({@code ENTRYLOG_OFFLINE_WINDOW_HOURS}, default 24)
+ * @param defaultCountry         region for phone numbers written without a country code ({@code ENTRYLOG_DEFAULT_COUNTRY}, default KR)
+ * @param publicUrl              base of links the server prints ({@code ENTRYLOG_PUBLIC_URL}); empty means {@code http://localhost:<port>}
+ * @param authorityPublicKey     PEM file of the health authority's X25519 key ({@code ENTRYLOG_AUTHORITY_PUBLIC_KEY}); empty means a demo pair
+ * @param rateLimits             {@code ENTRYLOG_RATE_LIMITS}: {@code on} (default) or {@code off}
+ * @param tls                    {@code ENTRYLOG_TLS}: empty, or {@code self-signed}
+ * @param tlsCert                {@code ENTRYLOG_TLS_CERT} PEM certificate chain
+ * @param tlsKey                 {@code ENTRYLOG_TLS_KEY} PEM private key
+ * @param maxBodyBytes           largest request body accepted (64 KiB)
+ */
+public record Config(
+        Path dataDir,
+        int port,
+        Duration tokenTtl,
+        int retentionDays,
+        int auditRetentionDays,
+        Duration offlineWindow,
+        String defaultCountry,
+        String publicUrl,
+        Optional<Path> authorityPublicKey,
+        boolean rateLimits,
+        String tls,
+        Optional<Path> tlsCert,
+        Optional<Path> tlsKey,
+        int maxBodyBytes) {
+
+    public static final int DEFAULT_PORT = 7070;
+
+    /** Thrown for a setting that is present but wrong; the message names it. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    public static Config fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Config from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        Config c = new Config(
+                Path.of(r.string("ENTRYLOG_DATA", "./data")),
+                r.integer("ENTRYLOG_PORT", DEFAULT_PORT, 0, 65535),
+                Duration.ofSeconds(r.integer("ENTRYLOG_TOKEN_TTL_SECONDS", 30, 1, 3600)),
+                r.integer("ENTRYLOG_RETENTION_DAYS", 28, 1, 3650),
+                r.integer("ENTRYLOG_AUDIT_RETENTION_DAYS", 365, 1, 36500),
+                Duration.ofHours(r.integer("ENTRYLOG_OFFLINE_WINDOW_HOURS", 24, 0, 168)),
+                r.country("ENTRYLOG_DEFAULT_COUNTRY", "KR"),
+                r.url("ENTRYLOG_PUBLIC_URL"),
+                r.path("ENTRYLOG_AUTHORITY_PUBLIC_KEY"),
+                r.onOff("ENTRYLOG_RATE_LIMITS", true),
+                r.choice("ENTRYLOG_TLS", "", "self-signed"),
+                r.path("ENTRYLOG_TLS_CERT"),
+                r.path("ENTRYLOG_TLS_KEY"),
+                64 * 1024);
+        if (c.tlsCert.isPresent() != c.tlsKey.isPresent()) {
+            throw new ConfigException("ENTRYLOG_TLS_CERT and ENTRYLOG_TLS_KEY must be set together");
+        }
+        return c;
+    }
+
+    public Config withDataDir(Path dir) {
+        return new Config(dir, port, tokenTtl, retentionDays, auditRetentionDays, offlineWindow, defaultCountry,
+                publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes);
+    }
+
+    public Config withPort(int newPort) {
+        return new Config(dataDir, newPort, tokenTtl, retentionDays, auditRetentionDays, offlineWindow,
+                defaultCountry, publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes);
+    }
+
+    public boolean tlsEnabled() {
+        return tlsCert.isPresent() || "self-signed".equals(tls);
+    }
+
+    /** Base URL for printed links, given the port actually bound. */
+    public String publicUrl(int boundPort) {
+        if (!publicUrl.isEmpty()) {
+            return publicUrl;
+        }
+        return (tlsEnabled() ? "https" : "http") + "://localhost:" + boundPort;
+    }
+
+    /** The effective settings for the start-up line; nothing here is secret. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("data", dataDir.toAbsolutePath().normalize().toString());
+        m.put("port", port);
+        m.put("tokenTtlSeconds", tokenTtl.toSeconds());
+        m.put("retentionDays", retentionDays);
+        m.put("auditRetentionDays", auditRetentionDays);
+        m.put("offlineWindowHours", offlineWindow.toHours());
+        m.put("defaultCountry", defaultCountry);
+        m.put("publicUrl", publicUrl.isEmpty() ? "(http://localhost:<port>)" : publicUrl);
+        m.put("authorityPublicKey", authorityPublicKey.map(Path::toString).orElse("(demo pair in data folder)"));
+        m.put("rateLimits", rateLimits ? "on" : "off");
+        m.put("tls", tlsCert.isPresent() ? "pem" : tls.isEmpty() ? "off" : tls);
+        return m;
+    }
+
+    private static final class Reader {
+        private final Map<String, String> env;
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        String string(String name, String fallback) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? fallback : v.trim();
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            String v = string(name, null);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    throw new ConfigException(name + " must be between " + min + " and " + max + ", was " + v);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name + " must be a whole number, was '" + v + "'");
+            }
+        }
+
+        String country(String name, String fallback) {
+            String v = string(name, fallback).toUpperCase(Locale.ROOT);
+            if (!v.matches("[A-Z]{2}")) {
+                throw new ConfigException(name + " must be a two-letter region code such as KR, was '" + v + "'");
+            }
+            return v;
+        }
+
+        String url(String name) {
+            String v = string(name, "");
+            if (!v.isEmpty() && !v.matches("https?://[^\\s/]+(/[^\\s]*)?")) {
+                throw new ConfigException(name + " must be an http(s) URL, was '" + v + "'");
+            }
+            return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+        }
+
+        Optional<Path> path(String name) {
+            String v = string(name, null);
+            return v == null ? Optional.empty() : Optional.of(Path.of(v));
+        }
+
+        boolean onOff(String name, boolean fallback) {
+            String v = string(name, fallback ? "on" : "off").toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "on", "true", "1" -> true;
+                case "off", "false", "0" -> false;
+                default -> throw new ConfigException(name + " must be on or off, was '" + v + "'");
+            };
+        }
+
+        String choice(String name, String... allowed) {
+            String v = string(name, "");
+            for (String a : allowed) {
+                if (a.equals(v)) {
+                    return v;
+                }
+            }
+            throw new ConfigException(name + " must be one of " + String.join(", ", allowed) + "; was '" + v + "'");
+        }
+    }
+}

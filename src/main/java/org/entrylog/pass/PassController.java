@@ -1,0 +1,54 @@
+package org.entrylog.pass;
+
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.entrylog.visitor.VisitorService;
+import org.entrylog.web.Http;
+
+/** {@code POST /api/visitors/{visitorId}/passes} and {@code GET /api/keys}. */
+public final class PassController {
+    private final VisitorService visitors;
+    private final PassCodec codec;
+    private final QrRenderer qr;
+    private final SigningKeys keys;
+    private final Clock clock;
+    private final Duration ttl;
+
+    public PassController(VisitorService visitors, PassCodec codec, QrRenderer qr, SigningKeys keys, Clock clock,
+                          Duration ttl) {
+        this.visitors = visitors;
+        this.codec = codec;
+        this.qr = qr;
+        this.keys = keys;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    public void issue(Context ctx) {
+        VisitorService.Visitor v = visitors.authenticate(ctx.pathParam("visitorId"), Http.bearer(ctx));
+        visitors.touch(v);
+        Instant now = clock.instant();
+        String token = codec.issue(v.publicId(), now, ttl.toSeconds());
+        Instant expires = Instant.ofEpochSecond(now.getEpochSecond() + ttl.toSeconds());
+        ctx.header("Cache-Control", "no-store");
+        Http.json(ctx, 201, Http.obj("token", token, "expiresAt", expires.toString(), "qrPng", qr.dataUrl(token)));
+    }
+
+    public void keys(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SigningKeys.Key k : keys.all()) {
+            Map<String, Object> m = Http.obj("kid", k.kid(), "alg", "Ed25519", "publicKey", k.publicKeyText(),
+                    "status", k.active() ? "active" : "retired", "createdAt", k.createdAt().toString());
+            if (k.retiredAt() != null) {
+                m.put("retiredAt", k.retiredAt().toString());
+            }
+            out.add(m);
+        }
+        Http.json(ctx, 200, Map.of("keys", out));
+    }
+}

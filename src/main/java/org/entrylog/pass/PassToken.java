@@ -1,0 +1,60 @@
+package org.entrylog.pass;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Arrays;
+import org.entrylog.common.ApiException;
+import org.entrylog.common.Ids;
+
+/**
+ * The pass a visitor shows: a fixed binary layout, signed with Ed25519, written as base64url
+ * (159 characters).
+ *
+ * <pre>
+ *  offset size field
+ *  0      1    version (1)
+ *  1      6    kid: first 6 bytes of SHA-256 of the signing public key
+ *  7      16   token id, random
+ *  23     16   visitor pseudonym: the visitor id encrypted under the token id (see PassCodec)
+ *  39     8    issued at, seconds since the epoch
+ *  47     8    expires at, seconds since the epoch
+ *  55     64   Ed25519 signature over bytes 0–54
+ * </pre>
+ *
+ * <p>There is no algorithm field: the server alone fixes the algorithm, so {@code alg:none} or
+ * an HMAC keyed with the public key cannot even be expressed (THREATS #4).
+ */
+public record PassToken(byte[] kid, byte[] tokenId, byte[] visitorId, Instant issuedAt, Instant expiresAt) {
+    public static final int VERSION = 1;
+    public static final int SIGNED_LENGTH = 55;
+    public static final int LENGTH = SIGNED_LENGTH + 64;
+    public static final int TEXT_LENGTH = Ids.encodedLength(LENGTH);
+
+    /** The unsigned body; {@code pseudonym} is the encrypted visitor id. */
+    static byte[] body(byte[] kid, byte[] tokenId, byte[] pseudonym, long issuedAt, long expiresAt) {
+        return ByteBuffer.allocate(LENGTH)
+                .put((byte) VERSION).put(kid).put(tokenId).put(pseudonym).putLong(issuedAt).putLong(expiresAt)
+                .array();
+    }
+
+    /**
+     * Decodes the text form strictly: exact length, canonical base64url, known version.
+     *
+     * @throws ApiException {@code token_malformed} (400) for anything else, with one generic message
+     */
+    static byte[] decodeText(String text) {
+        byte[] raw = text == null ? null : Ids.decode(text, LENGTH);
+        if (raw == null || raw[0] != VERSION) {
+            throw malformed();
+        }
+        return raw;
+    }
+
+    static ApiException malformed() {
+        return new ApiException(400, "token_malformed", "This is not an entrylog pass.");
+    }
+
+    static byte[] slice(byte[] raw, int from, int len) {
+        return Arrays.copyOfRange(raw, from, from + len);
+    }
+}

@@ -1,0 +1,97 @@
+package org.entrylog.scan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.entrylog.common.ApiException;
+import org.entrylog.venue.VenueService;
+import org.entrylog.visitor.VisitorService;
+import org.entrylog.web.Http;
+import org.entrylog.web.Json;
+
+/** {@code POST /api/scans}, {@code /api/scans/batch} and {@code /api/manual-entries}, for enrolled devices. */
+public final class ScanController {
+    private static final Set<String> SCAN_FIELDS = Set.of("token", "scannedAt", "direction");
+    private static final Set<String> BATCH_FIELDS = Set.of("scans");
+    private static final Set<String> MANUAL_FIELDS = Set.of("name", "phone", "scannedAt");
+    /** Enough for 500 scans of ~250 bytes each. */
+    public static final int MAX_BATCH_BODY = 256 * 1024;
+
+    private final ScanService scans;
+    private final VenueService venues;
+    private final VisitorService visitors;
+    private final int maxBody;
+
+    public ScanController(ScanService scans, VenueService venues, VisitorService visitors, int maxBody) {
+        this.scans = scans;
+        this.venues = venues;
+        this.visitors = visitors;
+        this.maxBody = maxBody;
+    }
+
+    public void scan(Context ctx) {
+        VenueService.Device device = venues.authenticate(Http.bearer(ctx));
+        ObjectNode body = Json.object(Http.body(ctx, maxBody), SCAN_FIELDS);
+        ScanService.Result r = scans.scan(device, request(body));
+        Http.json(ctx, r.status(), result(r));
+    }
+
+    public void batch(Context ctx) {
+        VenueService.Device device = venues.authenticate(Http.bearer(ctx));
+        ObjectNode body = Json.object(Http.body(ctx, MAX_BATCH_BODY), BATCH_FIELDS);
+        JsonNode arr = body.get("scans");
+        if (arr == null || !arr.isArray()) {
+            throw ApiException.badRequest("'scans' must be an array.");
+        }
+        if (arr.size() > ScanService.MAX_BATCH) {
+            throw ApiException.badRequest("At most " + ScanService.MAX_BATCH + " scans per batch.");
+        }
+        List<Object> items = new ArrayList<>(arr.size());
+        for (JsonNode n : arr) {
+            try {
+                items.add(request(Json.requireObject(n, SCAN_FIELDS, "Each scan")));
+            } catch (ApiException e) {
+                items.add(e);
+            }
+        }
+        List<Object> results = new ArrayList<>(items.size());
+        for (Object o : scans.batch(device, items)) {
+            if (o instanceof ScanService.Result r) {
+                Map<String, Object> m = Http.obj("status", r.status());
+                m.putAll(result(r));
+                results.add(m);
+            } else {
+                ApiException e = (ApiException) o;
+                Map<String, Object> m = Http.obj("status", e.status());
+                m.putAll(Http.error(e));
+                results.add(m);
+            }
+        }
+        Http.json(ctx, 200, Map.of("results", results));
+    }
+
+    public void manual(Context ctx) {
+        VenueService.Device device = venues.authenticate(Http.bearer(ctx));
+        ObjectNode body = Json.object(Http.body(ctx, maxBody), MANUAL_FIELDS);
+        var identity = visitors.check(Json.string(body, "name", true), Json.string(body, "phone", true));
+        ScanService.Result r = scans.manual(device, identity, Json.instant(body, "scannedAt", false));
+        Http.json(ctx, r.status(), result(r));
+    }
+
+    private static ScanService.Request request(ObjectNode o) {
+        String token = Json.string(o, "token", true);
+        if (token.length() > 1024) {
+            throw new ApiException(413, "payload_too_large", "The scanned code is far too long to be a pass.");
+        }
+        return new ScanService.Request(token, Json.instant(o, "scannedAt", false), Json.direction(o));
+    }
+
+    private static Map<String, Object> result(ScanService.Result r) {
+        return Http.obj("scanId", r.scanId(), "venueId", r.venueId(), "scannedAt", r.scannedAt().toString(),
+                "duplicate", r.duplicate());
+    }
+}

@@ -1,0 +1,218 @@
+package org.entrylog.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.entrylog.common.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The SQLite file of one data folder: one connection for writes (used by {@link WriteQueue}, or
+ * directly by a command), and a small pool of read-only connections for queries.
+ *
+ * <p>Opened in WAL mode with {@code synchronous=FULL}, so an acknowledged commit survives a crash
+ * or power loss (THREATS #21, #22); {@code secure_delete} so deleted rows are overwritten in the
+ * file; {@code busy_timeout} so a lock held by a command is waited for rather than failed.
+ */
+public final class Database implements AutoCloseable {
+    public static final String FILE_NAME = "entrylog.db";
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final int BUSY_TIMEOUT_MS = 5000;
+    private static final int READERS = 4;
+
+    private final Path file;
+    private final Connection writer;
+    private final BlockingQueue<Connection> readers;
+
+    private Database(Path file, Connection writer, BlockingQueue<Connection> readers) {
+        this.file = file;
+        this.writer = writer;
+        this.readers = readers;
+    }
+
+    /**
+     * Opens (creating when absent) the database in {@code dataDir} and brings its schema up to
+     * date. A file that is not an entrylog database, or is corrupt, is refused, never overwritten
+     * (THREATS #25).
+     */
+    public static Database open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            Path file = dataDir.resolve(FILE_NAME);
+            boolean existed = Files.exists(file) && Files.size(file) > 0;
+            Connection w = connect(file, false);
+            try {
+                checkHealthy(w, file, existed);
+                Migrations.apply(w);
+            } catch (SQLException | RuntimeException e) {
+                w.close();
+                throw e;
+            }
+            BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(READERS);
+            for (int i = 0; i < READERS; i++) {
+                pool.add(connect(file, true));
+            }
+            FilePermissions.ownerOnly(file);
+            return new Database(file, w, pool);
+        } catch (SQLException | IOException e) {
+            throw new StoreException("Cannot open the database " + dataDir.resolve(FILE_NAME) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(Path file, boolean readOnly) throws SQLException {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        cfg.setBusyTimeout(BUSY_TIMEOUT_MS);
+        cfg.enforceForeignKeys(true);
+        cfg.setReadOnly(readOnly);
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), cfg.toProperties());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA trusted_schema = OFF");
+            s.execute("PRAGMA secure_delete = ON");
+            if (!readOnly) {
+                s.execute("PRAGMA auto_vacuum = INCREMENTAL"); // takes effect on a new file only
+            }
+        }
+        return c;
+    }
+
+    private static void checkHealthy(Connection c, Path file, boolean existed) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (existed) {
+                try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+                    String result = rs.next() ? rs.getString(1) : "no answer";
+                    if (!"ok".equals(result)) {
+                        throw new StoreException("The database " + file + " is damaged (" + result
+                                + "). Refusing to start; restore a backup. The file was left untouched.");
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name = 'scan_log'")) {
+                    int version = Migrations.userVersion(c);
+                    if (rs.next() && rs.getInt(1) == 0 && (version != 0 || hasTables(c))) {
+                        throw new StoreException("The file " + file + " is not an entrylog database. Refusing to "
+                                + "start; point ENTRYLOG_DATA at an empty or an entrylog data folder.");
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("The database " + file + " cannot be read (" + e.getMessage()
+                    + "). Refusing to start; the file was left untouched.", e);
+        }
+    }
+
+    private static boolean hasTables(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+            return rs.next() && rs.getInt(1) > 0;
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The write connection; only the single writer (or a command) may use it. */
+    public Connection writer() {
+        return writer;
+    }
+
+    /** Runs a query on a pooled read-only connection. */
+    public <T> T read(SqlFunction<Connection, T> query) {
+        Connection c;
+        try {
+            c = readers.poll(BUSY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("Interrupted while waiting for the database.");
+        }
+        if (c == null) {
+            throw ApiException.unavailable("The database is busy; try again.");
+        }
+        try {
+            return query.apply(c);
+        } catch (SQLException e) {
+            throw StoreException.from(e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    /** Runs work in one immediate transaction on the write connection (for commands and rare writes). */
+    public <T> T transaction(SqlFunction<Connection, T> work) {
+        synchronized (writer) {
+            try {
+                try (Statement s = writer.createStatement()) {
+                    s.execute("BEGIN IMMEDIATE");
+                }
+                try {
+                    T result = work.apply(writer);
+                    try (Statement s = writer.createStatement()) {
+                        s.execute("COMMIT");
+                    }
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(writer);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw StoreException.from(e);
+            }
+        }
+    }
+
+    static void rollbackQuietly(Connection c) {
+        try (Statement s = c.createStatement()) {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            } else {
+                s.execute("ROLLBACK");
+            }
+        } catch (SQLException ignored) {
+            // no transaction was open
+        }
+    }
+
+    static String resource(String path) {
+        try (InputStream in = Database.class.getResourceAsStream(path)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read " + path, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (writer) {
+            try {
+                writer.close();
+            } catch (SQLException e) {
+                LOG.warn("closing the write connection: {}", e.getMessage());
+            }
+        }
+        for (Connection c : readers) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** A function that may throw {@link SQLException}. */
+    @FunctionalInterface
+    public interface SqlFunction<A, B> {
+        B apply(A a) throws SQLException;
+    }
+}

@@ -1,0 +1,34 @@
+package org.entrylog.venue;
+
+import io.javalin.http.Context;
+import java.util.Set;
+import org.entrylog.common.ApiException;
+import org.entrylog.store.WriteQueue;
+import org.entrylog.web.Http;
+import org.entrylog.web.Json;
+
+/** {@code POST /api/devices}: a tablet trades its venue's enrollment code for a device secret. */
+public final class DeviceController {
+    private static final Set<String> FIELDS = Set.of("enrollmentCode");
+    private final VenueService venues;
+    private final WriteQueue writes;
+    private final int maxBody;
+
+    public DeviceController(VenueService venues, WriteQueue writes, int maxBody) {
+        this.venues = venues;
+        this.writes = writes;
+        this.maxBody = maxBody;
+    }
+
+    public void enroll(Context ctx) {
+        var body = Json.object(Http.body(ctx, maxBody), FIELDS);
+        String code = Json.string(body, "enrollmentCode", true);
+        if (code.length() > 100) {
+            throw ApiException.unauthorized();
+        }
+        var e = writes.execute(c -> venues.enroll(code.trim(), c));
+        ctx.header("Cache-Control", "no-store");
+        Http.json(ctx, 201, Http.obj("deviceId", e.deviceId(), "secret", e.secret(), "venueId", e.venueId(),
+                "venueName", e.venueName()));
+    }
+}

@@ -1,0 +1,157 @@
+package org.entrylog.venue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import org.entrylog.common.ApiException;
+import org.entrylog.common.Hashes;
+import org.entrylog.common.Ids;
+import org.entrylog.common.Text;
+import org.entrylog.store.Database;
+
+/**
+ * Venues, their enrollment codes, and the tablets enrolled with them. Codes and device secrets
+ * are stored only as hashes; a code is 128 random bits, so it cannot be guessed.
+ */
+public final class VenueService {
+    public static final int MAX_NAME = 200;
+
+    /** A new venue and the enrollment code that is shown once. */
+    public record NewVenue(String venueId, String enrollmentCode) {
+        @Override
+        public String toString() {
+            return "NewVenue[" + venueId + ", code=[REDACTED]]";
+        }
+    }
+
+    /** An enrolled device and the venue it scans for. */
+    public record Device(long id, byte[] publicId, long venueId, byte[] venuePublicId, String venueName) {
+        public String deviceId() {
+            return Ids.encode(publicId);
+        }
+
+        public String venueIdText() {
+            return Ids.encode(venuePublicId);
+        }
+    }
+
+    /** What enrollment hands back once. */
+    public record Enrollment(String deviceId, String secret, String venueId, String venueName) {
+        @Override
+        public String toString() {
+            return "Enrollment[" + deviceId + ", secret=[REDACTED]]";
+        }
+    }
+
+    private final Database db;
+    private final Clock clock;
+
+    public VenueService(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** Adds a venue (a command, or the demo venue at first start). */
+    public NewVenue add(String name, String address) {
+        String n = Text.require("name", name, MAX_NAME);
+        String a = address == null || address.isBlank() ? null : Text.require("address", address, 300);
+        byte[] publicId = Ids.newId();
+        String code = Ids.encode(Ids.randomBytes(16));
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO venue(public_id, name, address, enrollment_code_hash, created_at) VALUES (?,?,?,?,?)")) {
+                ps.setBytes(1, publicId);
+                ps.setString(2, n);
+                ps.setString(3, a);
+                ps.setBytes(4, Hashes.secretHash(code));
+                ps.setLong(5, clock.millis());
+                return ps.executeUpdate();
+            }
+        });
+        return new NewVenue(Ids.encode(publicId), code);
+    }
+
+    /** Trades an enrollment code for a device secret bound to the code's venue. */
+    public Enrollment enroll(String code, Connection c) throws SQLException {
+        long venueId;
+        byte[] venuePublicId;
+        String venueName;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, public_id, name FROM venue WHERE enrollment_code_hash = ?")) {
+            ps.setBytes(1, Hashes.secretHash(code));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw ApiException.unauthorized();
+                }
+                venueId = rs.getLong(1);
+                venuePublicId = rs.getBytes(2);
+                venueName = rs.getString(3);
+            }
+        }
+        byte[] publicId = Ids.newId();
+        String secret = Ids.newSecret();
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO device(public_id, venue_id, secret_hash, enrolled_at) VALUES (?,?,?,?)")) {
+            ps.setBytes(1, publicId);
+            ps.setLong(2, venueId);
+            ps.setBytes(3, Hashes.secretHash(secret));
+            ps.setLong(4, clock.millis());
+            ps.executeUpdate();
+        }
+        return new Enrollment(Ids.encode(publicId), secret, Ids.encode(venuePublicId), venueName);
+    }
+
+    /** The enrolled, unrevoked device holding this secret; 401 otherwise (THREATS #9, #26). */
+    public Device authenticate(String secret) {
+        if (secret == null) {
+            throw ApiException.unauthorized();
+        }
+        byte[] hash = Hashes.secretHash(secret);
+        Device d = db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT d.id, d.public_id, d.venue_id, v.public_id, v.name, d.secret_hash FROM device d"
+                            + " JOIN venue v ON v.id = d.venue_id WHERE d.secret_hash = ? AND d.revoked_at IS NULL")) {
+                ps.setBytes(1, hash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !Hashes.equal(rs.getBytes(6), hash)) {
+                        return null;
+                    }
+                    return new Device(rs.getLong(1), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), rs.getString(5));
+                }
+            }
+        });
+        if (d == null) {
+            throw ApiException.unauthorized();
+        }
+        return d;
+    }
+
+    /** Revokes a device by its id; true when it existed and was active. */
+    public boolean revoke(String deviceId) {
+        byte[] publicId = Ids.decode(deviceId, 16);
+        if (publicId == null) {
+            return false;
+        }
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE device SET revoked_at = ? WHERE public_id = ? AND revoked_at IS NULL")) {
+                ps.setLong(1, clock.millis());
+                ps.setBytes(2, publicId);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    public String venueName(long venueId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM venue WHERE id = ?")) {
+                ps.setLong(1, venueId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,37 @@
+package org.entrylog.visitor;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.Optional;
+
+/**
+ * Phone numbers in any common notation ({@code 010-1234-5678}, {@code +82 10 1234 5678},
+ * {@code 01012345678}) reduced to one E.164 form ({@code +821012345678}) with libphonenumber.
+ */
+public final class PhoneNumbers {
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final int MAX_INPUT = 40;
+
+    private final String defaultRegion;
+
+    public PhoneNumbers(String defaultRegion) {
+        this.defaultRegion = defaultRegion;
+    }
+
+    /** The E.164 form of a valid number, or empty for anything that is not one. */
+    public Optional<String> normalise(String input) {
+        if (input == null || input.isBlank() || input.length() > MAX_INPUT) {
+            return Optional.empty();
+        }
+        try {
+            PhoneNumber n = UTIL.parse(input, defaultRegion);
+            if (!UTIL.isValidNumber(n)) {
+                return Optional.empty();
+            }
+            return Optional.of(UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.E164));
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+}

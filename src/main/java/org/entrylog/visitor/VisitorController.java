@@ -1,0 +1,25 @@
+package org.entrylog.visitor;
+
+import io.javalin.http.Context;
+import java.util.Set;
+import org.entrylog.web.Http;
+import org.entrylog.web.Json;
+
+/** {@code POST /api/visitors}. */
+public final class VisitorController {
+    private static final Set<String> FIELDS = Set.of("name", "phone");
+    private final VisitorService visitors;
+    private final int maxBody;
+
+    public VisitorController(VisitorService visitors, int maxBody) {
+        this.visitors = visitors;
+        this.maxBody = maxBody;
+    }
+
+    public void register(Context ctx) {
+        var body = Json.object(Http.body(ctx, maxBody), FIELDS);
+        var reg = visitors.register(Json.string(body, "name", true), Json.string(body, "phone", true));
+        ctx.header("Cache-Control", "no-store");
+        Http.json(ctx, 201, Http.obj("visitorId", reg.visitorId(), "secret", reg.secret()));
+    }
+}

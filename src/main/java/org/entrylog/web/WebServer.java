@@ -1,0 +1,127 @@
+package org.entrylog.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.entrylog.common.ApiException;
+import org.entrylog.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side: every route with who may call it, the security headers, and the one place where
+ * exceptions become responses (no stack trace or SQL reaches a client).
+ */
+public final class WebServer {
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
+    /**
+     * Pages load scripts and styles only from this server, so injected markup cannot run
+     * (THREATS #16); {@code data:} images carry the pass QR; nothing may frame the pages.
+     */
+    public static final String CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: data:; "
+            + "connect-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+            + "base-uri 'none'; form-action 'self'";
+
+    /** Who may call a route; checked by the handler itself against the bearer secret. */
+    public enum Role { ANYONE, VISITOR, DEVICE, OFFICIAL }
+
+    /** One route: method, path, who may call it, and the handler. */
+    public record Route(String method, String path, Role role, Handler handler) {}
+
+    private WebServer() {}
+
+    /** Builds an unstarted Javalin with the given routes. */
+    public static Javalin create(Iterable<Route> routes, Consumer<io.javalin.config.JavalinConfig> extra) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = 1024 * 1024;
+            config.http.generateEtags = false;
+            if (WebServer.class.getResource("/public/assets") != null) {
+                config.staticFiles.add(sf -> {
+                    sf.hostedPath = "/assets";
+                    sf.directory = "/public/assets";
+                    sf.location = Location.CLASSPATH;
+                    sf.headers = Map.of("Cache-Control", "no-cache");
+                });
+            }
+            config.routes.before(WebServer::securityHeaders);
+            for (Route r : routes) {
+                switch (r.method()) {
+                    case "GET" -> config.routes.get(r.path(), r.handler());
+                    case "POST" -> config.routes.post(r.path(), r.handler());
+                    case "DELETE" -> config.routes.delete(r.path(), r.handler());
+                    default -> throw new IllegalArgumentException(r.method());
+                }
+            }
+            config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
+            config.routes.exception(StoreException.class, (e, ctx) -> {
+                LOG.error("storage failure on {} {}: {}", ctx.method(), ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path, e.getMessage());
+                respond(ctx, ApiException.unavailable("The server cannot reach its storage; try again shortly."));
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected failure on {} {}", ctx.method(), ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path, e);
+                respond(ctx, new ApiException(500, "internal", "Something went wrong on the server."));
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty() || !"application/json".equals(ctx.contentType())) {
+                    respond(ctx, ApiException.notFound());
+                }
+            });
+            config.routes.error(405, ctx -> respond(ctx, new ApiException(405, "bad_request", "Method not allowed.")));
+            extra.accept(config);
+        });
+    }
+
+    private static ApiException fromJavalin(HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 413 -> new ApiException(413, "payload_too_large", "The request body is too large.");
+            case 404 -> ApiException.notFound();
+            case 401 -> ApiException.unauthorized();
+            case 403 -> ApiException.forbidden("Forbidden.");
+            default -> e.getStatus() < 500
+                    ? new ApiException(e.getStatus(), "bad_request", "The request was not understood.")
+                    : new ApiException(e.getStatus(), "unavailable", "The server cannot answer right now.");
+        };
+    }
+
+    static void respond(Context ctx, ApiException e) {
+        e.headers().forEach(ctx::header);
+        Http.json(ctx, e.status(), Http.error(e));
+    }
+
+    private static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Permissions-Policy", "camera=(self), microphone=(), geolocation=()");
+        if (ctx.path().startsWith("/api/")) {
+            ctx.header("Cache-Control", "no-store");
+        }
+    }
+
+    /** A handler that serves one page of the UI bundled at {@code /public/<name>}. */
+    public static Handler page(String name) {
+        return ctx -> {
+            try (InputStream in = WebServer.class.getResourceAsStream("/public/" + name)) {
+                if (in == null) {
+                    ctx.status(404).contentType("text/plain; charset=utf-8")
+                            .result("The pages were not built into this jar (scanner-ui). The API is at /api.");
+                    return;
+                }
+                ctx.header("Cache-Control", "no-cache");
+                ctx.contentType("text/html; charset=utf-8").result(in.readAllBytes());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+}
