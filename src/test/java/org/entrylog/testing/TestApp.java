@@ -1,0 +1,158 @@
+package org.entrylog.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.entrylog.Entrylog;
+import org.entrylog.config.Config;
+import org.entrylog.web.Json;
+
+/**
+ * A real entrylog on a real SQLite file in a temp folder, on a free port, spoken to over real
+ * HTTP. Time comes from a {@link MutableClock} the test controls.
+ */
+public final class TestApp implements AutoCloseable {
+    public final Path dataDir;
+    public final MutableClock clock;
+    public final Entrylog app;
+    public final int port;
+    public final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** The answer to a request: status, parsed JSON body (or null), raw body and headers. */
+    public record Response(int status, JsonNode json, String body, HttpResponse<String> raw) {
+        public String text(String field) {
+            return json.path(field).asText();
+        }
+
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    public TestApp(Path dataDir) {
+        this(dataDir, MutableClock.at("2026-03-02T09:00:00Z"), Map.of());
+    }
+
+    public TestApp(Path dataDir, MutableClock clock, Map<String, String> env) {
+        this.dataDir = dataDir;
+        this.clock = clock;
+        Map<String, String> e = new HashMap<>(env);
+        e.putIfAbsent("ENTRYLOG_DATA", dataDir.toString());
+        e.putIfAbsent("ENTRYLOG_PORT", "0");
+        this.app = Entrylog.open(Config.from(e), clock);
+        this.port = app.start();
+        this.base = "http://localhost:" + port;
+    }
+
+    public Response get(String path, String bearer) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), bearer);
+    }
+
+    public Response post(String path, String body, String bearer) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), bearer);
+    }
+
+    public Response postBytes(String path, byte[] body, String bearer) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), bearer);
+    }
+
+    public Response post(String path, Map<String, ?> body, String bearer) {
+        return post(path, Json.write(body), bearer);
+    }
+
+    public Response send(HttpRequest.Builder b, String bearer) {
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        try {
+            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            JsonNode json = null;
+            String ct = r.headers().firstValue("Content-Type").orElse("");
+            if (ct.startsWith("application/json")) {
+                json = Json.MAPPER.readTree(r.body());
+            }
+            return new Response(r.statusCode(), json, r.body(), r);
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException(e);
+        }
+    }
+
+    // ---- the usual steps of a flow ----
+
+    /** A registered visitor: id and secret. */
+    public record Visitor(String id, String secret) {}
+
+    /** An enrolled tablet: id, secret and its venue. */
+    public record Device(String id, String secret, String venueId) {}
+
+    public Visitor register(String name, String phone) {
+        Response r = post("/api/visitors", Map.of("name", name, "phone", phone), null);
+        if (r.status() != 201) {
+            throw new AssertionError("registration failed: " + r.body());
+        }
+        return new Visitor(r.text("visitorId"), r.text("secret"));
+    }
+
+    public String pass(Visitor v) {
+        Response r = post("/api/visitors/" + v.id() + "/passes", "", v.secret());
+        if (r.status() != 201) {
+            throw new AssertionError("pass failed: " + r.body());
+        }
+        return r.text("token");
+    }
+
+    /** Adds a venue directly (as the `venue add` command does) and enrolls one tablet with it. */
+    public Device venueWithDevice(String name) {
+        var v = app.venues.add(name, null);
+        return enroll(v.enrollmentCode());
+    }
+
+    public Device enroll(String code) {
+        Response r = post("/api/devices", Map.of("enrollmentCode", code), null);
+        if (r.status() != 201) {
+            throw new AssertionError("enrollment failed: " + r.body());
+        }
+        return new Device(r.text("deviceId"), r.text("secret"), r.text("venueId"));
+    }
+
+    public Response scan(Device d, String token) {
+        return post("/api/scans", Map.of("token", token), d.secret());
+    }
+
+    /** A direct read-only look at the SQLite file, as an outside auditor would take. */
+    public long count(String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("entrylog.db"));
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : -1;
+        } catch (SQLException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}
