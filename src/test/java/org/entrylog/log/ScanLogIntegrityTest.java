@@ -1,0 +1,147 @@
+package org.entrylog.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.entrylog.cli.Main;
+import org.entrylog.store.Database;
+import org.entrylog.testing.TestApp;
+import org.entrylog.testing.TestApp.Device;
+import org.entrylog.testing.TestApp.Visitor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The log is append-only in the database itself, and `verify` names what an attacker with the file changed. */
+class ScanLogIntegrityTest {
+    @TempDir
+    Path dir;
+
+    private void fill(int scans) {
+        try (TestApp t = new TestApp(dir)) {
+            Visitor v = t.register("Kim", "01012345678");
+            Device d = t.venueWithDevice("Cafe");
+            for (int i = 0; i < scans; i++) {
+                assertEquals(201, t.scan(d, t.pass(v)).status());
+            }
+        }
+    }
+
+    private Connection raw() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME));
+    }
+
+    private LogVerifier.Result verify() {
+        try (Database db = Database.open(dir)) {
+            return db.read(LogVerifier::verifyScanLog);
+        }
+    }
+
+    @Test
+    void anIntactLogVerifies() {
+        fill(5);
+        LogVerifier.Result r = verify();
+        assertTrue(r.ok(), r.toString());
+        assertEquals(5, r.entries());
+    }
+
+    @Test
+    void theDatabaseRefusesUpdateAndDeleteOfLogRows() throws Exception {
+        fill(2);
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            SQLException up = assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE scan_log SET direction = 1"));
+            assertTrue(up.getMessage().contains("append-only"));
+            SQLException del = assertThrows(SQLException.class, () -> s.executeUpdate("DELETE FROM scan_log"));
+            assertTrue(del.getMessage().contains("retention purge"));
+            assertThrows(SQLException.class, () -> s.executeUpdate("DELETE FROM visitor"));
+        }
+        assertTrue(verify().ok());
+    }
+
+    @Test
+    void verifyNamesADeletedRow() throws Exception {
+        fill(5);
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            s.execute("DROP TRIGGER scan_log_delete_only_expired"); // as an attacker with the file would
+            s.executeUpdate("DELETE FROM scan_log WHERE seq = 3");
+        }
+        LogVerifier.Result r = verify();
+        assertFalse(r.ok());
+        assertEquals(3L, r.firstBadSeq());
+        assertTrue(r.problem().contains("missing"), r.problem());
+    }
+
+    @Test
+    void verifyNamesAnEditedRow() throws Exception {
+        fill(5);
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            s.execute("DROP TRIGGER scan_log_no_update");
+            s.executeUpdate("UPDATE scan_log SET scanned_at = scanned_at - 3600000 WHERE seq = 2");
+        }
+        LogVerifier.Result r = verify();
+        assertFalse(r.ok());
+        assertEquals(2L, r.firstBadSeq());
+        assertTrue(r.problem().contains("altered"), r.problem());
+    }
+
+    @Test
+    void verifyNoticesTheNewestRowEditedOrRemoved() throws Exception {
+        fill(3);
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            s.execute("DROP TRIGGER scan_log_delete_only_expired");
+            s.executeUpdate("DELETE FROM scan_log WHERE seq = 3");
+        }
+        LogVerifier.Result r = verify();
+        assertFalse(r.ok());
+        assertEquals(2L, r.firstBadSeq());
+    }
+
+    @Test
+    void verifyNoticesTheFirstRowsRemoved() throws Exception {
+        fill(3);
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            s.execute("DROP TRIGGER scan_log_delete_only_expired");
+            s.executeUpdate("DELETE FROM scan_log WHERE seq = 1");
+        }
+        LogVerifier.Result r = verify();
+        assertFalse(r.ok());
+        assertEquals(2L, r.firstBadSeq());
+    }
+
+    @Test
+    void theVerifyCommandExitsOneAndNamesTheEntry() throws Exception {
+        fill(4);
+        assertEquals(0, runVerify().exit);
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            s.execute("DROP TRIGGER scan_log_no_update");
+            s.executeUpdate("UPDATE scan_log SET direction = 1 WHERE seq = 2");
+        }
+        Run r = runVerify();
+        assertEquals(1, r.exit);
+        assertTrue(r.out.contains("\"ok\":false"), r.out);
+        assertTrue(r.out.contains("\"firstBadEntry\":2"), r.out);
+    }
+
+    private record Run(int exit, String out) {}
+
+    private Run runVerify() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int exit = Main.run("verify", "--data", dir.toString());
+            return new Run(exit, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+}
