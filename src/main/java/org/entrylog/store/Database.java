@@ -48,13 +48,21 @@ public final class Database implements AutoCloseable {
      * (THREATS #25).
      */
     public static Database open(Path dataDir) {
+        return open(dataDir, false);
+    }
+
+    /**
+     * Opens the database; with {@code fullCheck} also runs {@code PRAGMA quick_check} over the whole
+     * file first (the server does, at start; commands only check the header and schema).
+     */
+    public static Database open(Path dataDir, boolean fullCheck) {
         try {
             Files.createDirectories(dataDir);
             Path file = dataDir.resolve(FILE_NAME);
             boolean existed = Files.exists(file) && Files.size(file) > 0;
             Connection w = connect(file, false);
             try {
-                checkHealthy(w, file, existed);
+                checkHealthy(w, file, existed, fullCheck);
                 Migrations.apply(w);
             } catch (SQLException | RuntimeException e) {
                 w.close();
@@ -89,9 +97,9 @@ public final class Database implements AutoCloseable {
         return c;
     }
 
-    private static void checkHealthy(Connection c, Path file, boolean existed) throws SQLException {
+    private static void checkHealthy(Connection c, Path file, boolean existed, boolean fullCheck) throws SQLException {
         try (Statement s = c.createStatement()) {
-            if (existed) {
+            if (existed && fullCheck) {
                 try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
                     String result = rs.next() ? rs.getString(1) : "no answer";
                     if (!"ok".equals(result)) {
@@ -99,6 +107,8 @@ public final class Database implements AutoCloseable {
                                 + "). Refusing to start; restore a backup. The file was left untouched.");
                     }
                 }
+            }
+            if (existed) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name = 'scan_log'")) {
                     int version = Migrations.userVersion(c);
                     if (rs.next() && rs.getInt(1) == 0 && (version != 0 || hasTables(c))) {
