@@ -35,6 +35,8 @@ import org.entrylog.visitor.VisitorController;
 import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
 import org.entrylog.web.Json;
+import org.entrylog.web.Limits;
+import org.entrylog.web.Tls;
 import org.entrylog.web.WebServer;
 import org.entrylog.web.WebServer.Role;
 import org.entrylog.web.WebServer.Route;
@@ -60,6 +62,7 @@ public final class Entrylog implements AutoCloseable {
     public final VenueService venues;
     public final ScanService scans;
     private Javalin server;
+    private Tls.Material tls;
 
     private Entrylog(Config config, Clock clock) {
         this.config = config;
@@ -84,10 +87,11 @@ public final class Entrylog implements AutoCloseable {
     /** Every route, with who may call it: the whole API in one list. */
     public List<Route> routes() {
         int max = config.maxBodyBytes();
-        var passes = new PassController(visitors, passCodec, new QrRenderer(), keys, clock, config.tokenTtl());
-        var visitorApi = new VisitorController(visitors, max);
-        var devices = new DeviceController(venues, writes, max);
-        var scanApi = new ScanController(scans, venues, visitors, max);
+        Limits limits = Limits.from(config, clock);
+        var passes = new PassController(visitors, passCodec, new QrRenderer(), keys, clock, config.tokenTtl(), limits);
+        var visitorApi = new VisitorController(visitors, max, limits);
+        var devices = new DeviceController(venues, writes, max, limits);
+        var scanApi = new ScanController(scans, venues, visitors, max, limits);
         List<Route> r = new ArrayList<>();
         r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, 200, Map.of("status", "ok"))));
         r.add(new Route("GET", "/api/keys", Role.ANYONE, passes::keys));
@@ -106,9 +110,16 @@ public final class Entrylog implements AutoCloseable {
 
     /** Starts the HTTP server on the configured port (0 picks a free one) and returns the port. */
     public int start() {
-        server = WebServer.create(routes(), cfg -> { });
-        server.start(config.port());
+        tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
+                : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;
+        server = WebServer.create(routes(), config.port(), tls, cfg -> { });
+        server.start();
         return server.port();
+    }
+
+    /** The TLS certificate in use, or null for plain HTTP. */
+    public Tls.Material tls() {
+        return tls;
     }
 
     /** The demo venue of a fresh data folder: made once, its code kept (owner-only) so it can be shown again. */

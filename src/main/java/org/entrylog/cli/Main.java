@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
             ServeCommand.class,
             VenueCommand.class,
             VerifyCommand.class,
+            KeysCommand.class,
+            DeviceCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

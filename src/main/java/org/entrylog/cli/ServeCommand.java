@@ -64,6 +64,11 @@ final class ServeCommand implements Callable<Integer> {
                 "data", config.dataDir().toAbsolutePath().normalize().toString(),
                 "pages", Http.obj("visitor", base + "/pass", "scanner", base + "/scan",
                         "official", base + "/console", "transparency", base + "/transparency"));
+        if (app.tls() != null) {
+            out.put("tlsCertificate", app.tls().certificate().toString());
+            out.put("tlsFingerprintSha256", app.tls().fingerprint());
+            LOG.info("HTTPS certificate {} has SHA-256 fingerprint {}", app.tls().certificate(), app.tls().fingerprint());
+        }
         Map<String, Object> demo = app.ensureDemoVenue(bound);
         if (demo != null) {
             out.put("demoVenue", demo);

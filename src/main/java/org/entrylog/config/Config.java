@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.entrylog.web.RateLimiter;
 
 /**
  * Every setting of the server, read from the environment once at start and validated, so a bad
@@ -25,6 +26,8 @@ import java.util.Optional;
  * @param tlsCert                {@code ENTRYLOG_TLS_CERT} PEM certificate chain
  * @param tlsKey                 {@code ENTRYLOG_TLS_KEY} PEM private key
  * @param maxBodyBytes           largest request body accepted (64 KiB)
+ * @param trustedProxies         {@code ENTRYLOG_TRUSTED_PROXIES}: addresses of reverse proxies whose {@code X-Forwarded-For} is believed
+ * @param limits                 rate limits by name, each {@code ENTRYLOG_RATE_LIMIT_<NAME>} as {@code N/PERIOD}
  */
 public record Config(
         Path dataDir,
@@ -40,7 +43,17 @@ public record Config(
         String tls,
         Optional<Path> tlsCert,
         Optional<Path> tlsKey,
-        int maxBodyBytes) {
+        int maxBodyBytes,
+        java.util.Set<String> trustedProxies,
+        Map<String, RateLimiter.Limit> limits) {
+
+    /** Default rate limits: generous for people, tight for scripts. */
+    public static final Map<String, String> DEFAULT_LIMITS = Map.of(
+            "registration", "20/2m",   // per client address: 600 an hour sustained (carrier NAT shares addresses)
+            "pass", "10/20s",          // per visitor: a page renews every ~25 s; 1 every 2 s sustained
+            "enrollment", "10/10m",    // per client address: codes are 128-bit, this only slows noise
+            "scan", "120/1m",          // per device: a busy door scans ~1 a second
+            "login", "10/15m");        // per client address and per account
 
     public static final int DEFAULT_PORT = 7070;
 
@@ -71,7 +84,9 @@ public record Config(
                 r.choice("ENTRYLOG_TLS", "", "self-signed"),
                 r.path("ENTRYLOG_TLS_CERT"),
                 r.path("ENTRYLOG_TLS_KEY"),
-                64 * 1024);
+                64 * 1024,
+                r.list("ENTRYLOG_TRUSTED_PROXIES"),
+                r.limits());
         if (c.tlsCert.isPresent() != c.tlsKey.isPresent()) {
             throw new ConfigException("ENTRYLOG_TLS_CERT and ENTRYLOG_TLS_KEY must be set together");
         }
@@ -80,12 +95,12 @@ public record Config(
 
     public Config withDataDir(Path dir) {
         return new Config(dir, port, tokenTtl, retentionDays, auditRetentionDays, offlineWindow, defaultCountry,
-                publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes);
+                publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes, trustedProxies, limits);
     }
 
     public Config withPort(int newPort) {
         return new Config(dataDir, newPort, tokenTtl, retentionDays, auditRetentionDays, offlineWindow,
-                defaultCountry, publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes);
+                defaultCountry, publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes, trustedProxies, limits);
     }
 
     public boolean tlsEnabled() {
@@ -112,7 +127,9 @@ public record Config(
         m.put("defaultCountry", defaultCountry);
         m.put("publicUrl", publicUrl.isEmpty() ? "(http://localhost:<port>)" : publicUrl);
         m.put("authorityPublicKey", authorityPublicKey.map(Path::toString).orElse("(demo pair in data folder)"));
-        m.put("rateLimits", rateLimits ? "on" : "off");
+        m.put("rateLimits", rateLimits ? limits.values().stream().map(l -> l.name() + "=" + l.burst() + "/"
+                + l.period()).sorted().toList() : "off");
+        m.put("trustedProxies", trustedProxies);
         m.put("tls", tlsCert.isPresent() ? "pem" : tls.isEmpty() ? "off" : tls);
         return m;
     }
@@ -173,6 +190,31 @@ public record Config(
                 case "off", "false", "0" -> false;
                 default -> throw new ConfigException(name + " must be on or off, was '" + v + "'");
             };
+        }
+
+        java.util.Set<String> list(String name) {
+            String v = string(name, "");
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            for (String part : v.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
+                }
+            }
+            return java.util.Set.copyOf(out);
+        }
+
+        Map<String, RateLimiter.Limit> limits() {
+            Map<String, RateLimiter.Limit> out = new java.util.TreeMap<>();
+            for (var e : DEFAULT_LIMITS.entrySet()) {
+                String var = "ENTRYLOG_RATE_LIMIT_" + e.getKey().toUpperCase(Locale.ROOT);
+                try {
+                    out.put(e.getKey(), RateLimiter.Limit.parse(e.getKey(), string(var, e.getValue())));
+                } catch (IllegalArgumentException ex) {
+                    throw new ConfigException(var + " must look like 20/1m (requests per period: s, m, h or d), was '"
+                            + string(var, "") + "'");
+                }
+            }
+            return Map.copyOf(out);
         }
 
         String choice(String name, String... allowed) {

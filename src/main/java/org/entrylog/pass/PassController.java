@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
+import org.entrylog.web.Limits;
 
 /** {@code POST /api/visitors/{visitorId}/passes} and {@code GET /api/keys}. */
 public final class PassController {
@@ -18,19 +19,23 @@ public final class PassController {
     private final SigningKeys keys;
     private final Clock clock;
     private final Duration ttl;
+    private final Limits limits;
 
     public PassController(VisitorService visitors, PassCodec codec, QrRenderer qr, SigningKeys keys, Clock clock,
-                          Duration ttl) {
+                          Duration ttl, Limits limits) {
         this.visitors = visitors;
         this.codec = codec;
         this.qr = qr;
         this.keys = keys;
         this.clock = clock;
         this.ttl = ttl;
+        this.limits = limits;
     }
 
     public void issue(Context ctx) {
-        VisitorService.Visitor v = visitors.authenticate(ctx.pathParam("visitorId"), Http.bearer(ctx));
+        String id = ctx.pathParam("visitorId");
+        limits.pass().acquire(id.length() > 32 ? id.substring(0, 32) : id);
+        VisitorService.Visitor v = visitors.authenticate(id, Http.bearer(ctx));
         visitors.touch(v);
         Instant now = clock.instant();
         String token = codec.issue(v.publicId(), now, ttl.toSeconds());

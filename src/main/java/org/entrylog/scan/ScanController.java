@@ -12,6 +12,7 @@ import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
 import org.entrylog.web.Json;
+import org.entrylog.web.Limits;
 
 /** {@code POST /api/scans}, {@code /api/scans/batch} and {@code /api/manual-entries}, for enrolled devices. */
 public final class ScanController {
@@ -25,16 +26,20 @@ public final class ScanController {
     private final VenueService venues;
     private final VisitorService visitors;
     private final int maxBody;
+    private final Limits limits;
 
-    public ScanController(ScanService scans, VenueService venues, VisitorService visitors, int maxBody) {
+    public ScanController(ScanService scans, VenueService venues, VisitorService visitors, int maxBody,
+                          Limits limits) {
         this.scans = scans;
         this.venues = venues;
         this.visitors = visitors;
         this.maxBody = maxBody;
+        this.limits = limits;
     }
 
     public void scan(Context ctx) {
         VenueService.Device device = venues.authenticate(Http.bearer(ctx));
+        limits.scan().acquire(device.deviceId());
         ObjectNode body = Json.object(Http.body(ctx, maxBody), SCAN_FIELDS);
         ScanService.Result r = scans.scan(device, request(body));
         Http.json(ctx, r.status(), result(r));
@@ -50,6 +55,7 @@ public final class ScanController {
         if (arr.size() > ScanService.MAX_BATCH) {
             throw ApiException.badRequest("At most " + ScanService.MAX_BATCH + " scans per batch.");
         }
+        limits.scan().acquire(device.deviceId(), 1 + arr.size() / 50);
         List<Object> items = new ArrayList<>(arr.size());
         for (JsonNode n : arr) {
             try {
@@ -76,6 +82,7 @@ public final class ScanController {
 
     public void manual(Context ctx) {
         VenueService.Device device = venues.authenticate(Http.bearer(ctx));
+        limits.scan().acquire(device.deviceId());
         ObjectNode body = Json.object(Http.body(ctx, maxBody), MANUAL_FIELDS);
         var identity = visitors.check(Json.string(body, "name", true), Json.string(body, "phone", true));
         ScanService.Result r = scans.manual(device, identity, Json.instant(body, "scannedAt", false));

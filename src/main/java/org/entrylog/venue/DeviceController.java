@@ -6,6 +6,7 @@ import org.entrylog.common.ApiException;
 import org.entrylog.store.WriteQueue;
 import org.entrylog.web.Http;
 import org.entrylog.web.Json;
+import org.entrylog.web.Limits;
 
 /** {@code POST /api/devices}: a tablet trades its venue's enrollment code for a device secret. */
 public final class DeviceController {
@@ -13,14 +14,17 @@ public final class DeviceController {
     private final VenueService venues;
     private final WriteQueue writes;
     private final int maxBody;
+    private final Limits limits;
 
-    public DeviceController(VenueService venues, WriteQueue writes, int maxBody) {
+    public DeviceController(VenueService venues, WriteQueue writes, int maxBody, Limits limits) {
         this.venues = venues;
         this.writes = writes;
         this.maxBody = maxBody;
+        this.limits = limits;
     }
 
     public void enroll(Context ctx) {
+        limits.enrollment().acquire(limits.address().of(ctx));
         var body = Json.object(Http.body(ctx, maxBody), FIELDS);
         String code = Json.string(body, "enrollmentCode", true);
         if (code.length() > 100) {

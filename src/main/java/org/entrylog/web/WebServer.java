@@ -9,6 +9,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.entrylog.common.ApiException;
 import org.entrylog.store.StoreException;
 import org.slf4j.Logger;
@@ -38,8 +45,10 @@ public final class WebServer {
     private WebServer() {}
 
     /** Builds an unstarted Javalin with the given routes. */
-    public static Javalin create(Iterable<Route> routes, Consumer<io.javalin.config.JavalinConfig> extra) {
+    public static Javalin create(Iterable<Route> routes, int port, Tls.Material tls,
+                                 Consumer<io.javalin.config.JavalinConfig> extra) {
         return Javalin.create(config -> {
+            config.jetty.addConnector((server, http) -> connector(server, http, port, tls));
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = 1024 * 1024;
             config.http.generateEtags = false;
@@ -78,6 +87,30 @@ public final class WebServer {
             config.routes.error(405, ctx -> respond(ctx, new ApiException(405, "bad_request", "Method not allowed.")));
             extra.accept(config);
         });
+    }
+
+    /**
+     * The one listening connector: plain HTTP, or HTTPS with the given key material. A 30 s idle
+     * timeout drops slow or stalled clients; the server does not announce its version.
+     */
+    private static Connector connector(Server server, HttpConfiguration http, int port, Tls.Material tls) {
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector c;
+        if (tls == null) {
+            c = new ServerConnector(server, new HttpConnectionFactory(http));
+        } else {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(tls.keyStore());
+            ssl.setKeyStorePassword(new String(tls.password()));
+            SecureRequestCustomizer src = new SecureRequestCustomizer();
+            src.setSniHostCheck(false); // a self-signed certificate for localhost is reached by IP on a LAN
+            http.addCustomizer(src);
+            c = new ServerConnector(server, ssl, new HttpConnectionFactory(http));
+        }
+        c.setPort(port);
+        c.setIdleTimeout(30_000);
+        return c;
     }
 
     private static ApiException fromJavalin(HttpResponseException e) {
