@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.entrylog.testing.Cli;
 import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Device;
 import org.entrylog.testing.TestApp.Visitor;
-import org.entrylog.web.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,16 +17,10 @@ class OperatorCommandsTest {
     @TempDir
     Path dir;
 
-    private JsonNode run(int expectedExit, String... args) throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(expectedExit, Main.run(args), buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-        return Json.MAPPER.readTree(buf.toString(StandardCharsets.UTF_8));
+    private JsonNode run(int expectedExit, String... args) {
+        Cli.Run r = Cli.run(args);
+        assertEquals(expectedExit, r.exit(), r.out());
+        return r.json();
     }
 
     @Test

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.entrylog.testing.Cli;
 import org.entrylog.web.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,17 +92,9 @@ class ServeProcessTest {
             pool.shutdownNow();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stops within 30 s");
             assertTrue(acknowledged > 0);
-            PrintStream old = System.out;
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            int exit;
-            try {
-                exit = Main.run("verify", "--data", dir.toString());
-            } finally {
-                System.setOut(old);
-            }
-            JsonNode verified = Json.MAPPER.readTree(buf.toString(StandardCharsets.UTF_8));
-            assertEquals(0, exit, buf.toString());
+            Cli.Run run = Cli.run("verify", "--data", dir.toString());
+            JsonNode verified = run.json();
+            assertEquals(0, run.exit(), run.out());
             assertTrue(verified.path("entries").asLong() >= acknowledged,
                     "every acknowledged scan is in the log: " + verified + " vs " + acknowledged);
         } finally {
@@ -113,15 +104,9 @@ class ServeProcessTest {
 
     @Test
     void venueAddPrintsTheCodeAndLinkAndAStartedServerAcceptsIt() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run("venue", "add", "--data", dir.toString(), "--name", "Cafe Seoul", "--address", "1 Main St"));
-        } finally {
-            System.setOut(old);
-        }
-        JsonNode v = Json.MAPPER.readTree(buf.toString(StandardCharsets.UTF_8));
+        Cli.Run added = Cli.run("venue", "add", "--data", dir.toString(), "--name", "Cafe Seoul", "--address", "1 Main St");
+        assertEquals(0, added.exit());
+        JsonNode v = added.json();
         String code = v.path("enrollmentCode").asText();
         assertEquals(22, v.path("venueId").asText().length());
         assertEquals("http://localhost:7070/scan?enroll=" + code, v.path("enrollmentUrl").asText());

@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.entrylog.cli.Main;
 import org.entrylog.store.Database;
+import org.entrylog.testing.Cli;
 import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Device;
 import org.entrylog.testing.TestApp.Visitor;
@@ -120,28 +117,18 @@ class ScanLogIntegrityTest {
     @Test
     void theVerifyCommandExitsOneAndNamesTheEntry() throws Exception {
         fill(4);
-        assertEquals(0, runVerify().exit);
+        assertEquals(0, runVerify().exit());
         try (Connection c = raw(); Statement s = c.createStatement()) {
             s.execute("DROP TRIGGER scan_log_no_update");
             s.executeUpdate("UPDATE scan_log SET direction = 1 WHERE seq = 2");
         }
-        Run r = runVerify();
-        assertEquals(1, r.exit);
-        assertTrue(r.out.contains("\"ok\":false"), r.out);
-        assertTrue(r.out.contains("\"firstBadEntry\":2"), r.out);
+        Cli.Run r = runVerify();
+        assertEquals(1, r.exit());
+        assertTrue(r.out().contains("\"ok\":false"), r.out());
+        assertTrue(r.out().contains("\"firstBadEntry\":2"), r.out());
     }
 
-    private record Run(int exit, String out) {}
-
-    private Run runVerify() {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.run("verify", "--data", dir.toString());
-            return new Run(exit, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
+    private Cli.Run runVerify() {
+        return Cli.run("verify", "--data", dir.toString());
     }
 }
