@@ -36,6 +36,8 @@ import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
 import org.entrylog.web.Json;
 import org.entrylog.web.Limits;
+import org.entrylog.web.Metrics;
+import org.entrylog.scan.ScanQueries;
 import org.entrylog.web.Tls;
 import org.entrylog.web.WebServer;
 import org.entrylog.web.WebServer.Role;
@@ -61,6 +63,7 @@ public final class Entrylog implements AutoCloseable {
     public final VisitorService visitors;
     public final VenueService venues;
     public final ScanService scans;
+    public final Metrics metrics;
     private Javalin server;
     private Tls.Material tls;
 
@@ -77,6 +80,13 @@ public final class Entrylog implements AutoCloseable {
                 new PhoneNumbers(config.defaultCountry()), clock);
         this.venues = new VenueService(db, clock);
         this.scans = new ScanService(writes, passCodec, visitors, clock, config.offlineWindow());
+        this.metrics = new Metrics();
+        metrics.gauge("entrylog.database.size", "Database file size including its write-ahead log", "bytes",
+                db::sizeOnDisk);
+        metrics.gauge("entrylog.oldest.entry.age", "Age of the oldest scan held", "seconds", () -> {
+            Long oldest = ScanQueries.oldestScan(db);
+            return oldest == null ? null : (clock.millis() - oldest) / 1000.0;
+        });
     }
 
     /** Opens the data folder (creating keys and schema on first use). */
@@ -88,12 +98,13 @@ public final class Entrylog implements AutoCloseable {
     public List<Route> routes() {
         int max = config.maxBodyBytes();
         Limits limits = Limits.from(config, clock);
-        var passes = new PassController(visitors, passCodec, new QrRenderer(), keys, clock, config.tokenTtl(), limits);
+        var passes = new PassController(visitors, passCodec, new QrRenderer(), keys, clock, config.tokenTtl(), limits, metrics);
         var visitorApi = new VisitorController(visitors, max, limits);
         var devices = new DeviceController(venues, writes, max, limits);
-        var scanApi = new ScanController(scans, venues, visitors, max, limits);
+        var scanApi = new ScanController(scans, venues, visitors, max, limits, metrics);
         List<Route> r = new ArrayList<>();
         r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, 200, Map.of("status", "ok"))));
+        r.add(new Route("GET", "/metrics", Role.ANYONE, metrics::scrape));
         r.add(new Route("GET", "/api/keys", Role.ANYONE, passes::keys));
         r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));
         r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue));
@@ -112,7 +123,7 @@ public final class Entrylog implements AutoCloseable {
     public int start() {
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;
-        server = WebServer.create(routes(), config.port(), tls, cfg -> { });
+        server = WebServer.create(routes(), config.port(), tls, metrics, cfg -> { });
         server.start();
         return server.port();
     }

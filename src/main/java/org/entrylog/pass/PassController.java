@@ -10,6 +10,7 @@ import java.util.Map;
 import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
 import org.entrylog.web.Limits;
+import org.entrylog.web.Metrics;
 
 /** {@code POST /api/visitors/{visitorId}/passes} and {@code GET /api/keys}. */
 public final class PassController {
@@ -20,9 +21,10 @@ public final class PassController {
     private final Clock clock;
     private final Duration ttl;
     private final Limits limits;
+    private final Metrics metrics;
 
     public PassController(VisitorService visitors, PassCodec codec, QrRenderer qr, SigningKeys keys, Clock clock,
-                          Duration ttl, Limits limits) {
+                          Duration ttl, Limits limits, Metrics metrics) {
         this.visitors = visitors;
         this.codec = codec;
         this.qr = qr;
@@ -30,6 +32,7 @@ public final class PassController {
         this.clock = clock;
         this.ttl = ttl;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     public void issue(Context ctx) {
@@ -40,6 +43,7 @@ public final class PassController {
         Instant now = clock.instant();
         String token = codec.issue(v.publicId(), now, ttl.toSeconds());
         Instant expires = Instant.ofEpochSecond(now.getEpochSecond() + ttl.toSeconds());
+        metrics.passIssued();
         ctx.header("Cache-Control", "no-store");
         Http.json(ctx, 201, Http.obj("token", token, "expiresAt", expires.toString(), "qrPng", qr.dataUrl(token)));
     }

@@ -13,6 +13,7 @@ import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
 import org.entrylog.web.Json;
 import org.entrylog.web.Limits;
+import org.entrylog.web.Metrics;
 
 /** {@code POST /api/scans}, {@code /api/scans/batch} and {@code /api/manual-entries}, for enrolled devices. */
 public final class ScanController {
@@ -27,21 +28,30 @@ public final class ScanController {
     private final VisitorService visitors;
     private final int maxBody;
     private final Limits limits;
+    private final Metrics metrics;
 
     public ScanController(ScanService scans, VenueService venues, VisitorService visitors, int maxBody,
-                          Limits limits) {
+                          Limits limits, Metrics metrics) {
         this.scans = scans;
         this.venues = venues;
         this.visitors = visitors;
         this.maxBody = maxBody;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     public void scan(Context ctx) {
         VenueService.Device device = venues.authenticate(Http.bearer(ctx));
         limits.scan().acquire(device.deviceId());
         ObjectNode body = Json.object(Http.body(ctx, maxBody), SCAN_FIELDS);
-        ScanService.Result r = scans.scan(device, request(body));
+        ScanService.Result r;
+        try {
+            r = scans.scan(device, request(body));
+        } catch (ApiException e) {
+            metrics.scan("refused", e.code());
+            throw e;
+        }
+        count(r);
         Http.json(ctx, r.status(), result(r));
     }
 
@@ -67,11 +77,13 @@ public final class ScanController {
         List<Object> results = new ArrayList<>(items.size());
         for (Object o : scans.batch(device, items)) {
             if (o instanceof ScanService.Result r) {
+                count(r);
                 Map<String, Object> m = Http.obj("status", r.status());
                 m.putAll(result(r));
                 results.add(m);
             } else {
                 ApiException e = (ApiException) o;
+                metrics.scan("refused", e.code());
                 Map<String, Object> m = Http.obj("status", e.status());
                 m.putAll(Http.error(e));
                 results.add(m);
@@ -86,7 +98,12 @@ public final class ScanController {
         ObjectNode body = Json.object(Http.body(ctx, maxBody), MANUAL_FIELDS);
         var identity = visitors.check(Json.string(body, "name", true), Json.string(body, "phone", true));
         ScanService.Result r = scans.manual(device, identity, Json.instant(body, "scannedAt", false));
+        metrics.scan("manual", "");
         Http.json(ctx, r.status(), result(r));
+    }
+
+    private void count(ScanService.Result r) {
+        metrics.scan(r.duplicate() ? "duplicate" : "accepted", "");
     }
 
     private static ScanService.Request request(ObjectNode o) {

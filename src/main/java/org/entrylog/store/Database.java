@@ -129,6 +129,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Bytes on disk: the database file and its write-ahead log. */
+    public long sizeOnDisk() {
+        long n = 0;
+        for (String suffix : new String[] {"", "-wal"}) {
+            try {
+                n += Files.size(file.resolveSibling(file.getFileName() + suffix));
+            } catch (IOException e) {
+                // absent: counts as zero
+            }
+        }
+        return n;
+    }
+
     public Path file() {
         return file;
     }

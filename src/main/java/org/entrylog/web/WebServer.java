@@ -45,7 +45,7 @@ public final class WebServer {
     private WebServer() {}
 
     /** Builds an unstarted Javalin with the given routes. */
-    public static Javalin create(Iterable<Route> routes, int port, Tls.Material tls,
+    public static Javalin create(Iterable<Route> routes, int port, Tls.Material tls, Metrics metrics,
                                  Consumer<io.javalin.config.JavalinConfig> extra) {
         return Javalin.create(config -> {
             config.jetty.addConnector((server, http) -> connector(server, http, port, tls));
@@ -61,11 +61,17 @@ public final class WebServer {
                 });
             }
             config.routes.before(WebServer::securityHeaders);
+            config.routes.before(metrics::requestStarted);
+            config.routes.after(metrics::requestFinished);
             for (Route r : routes) {
+                Handler h = ctx -> {
+                    ctx.attribute(Metrics.ROUTE, r.path());
+                    r.handler().handle(ctx);
+                };
                 switch (r.method()) {
-                    case "GET" -> config.routes.get(r.path(), r.handler());
-                    case "POST" -> config.routes.post(r.path(), r.handler());
-                    case "DELETE" -> config.routes.delete(r.path(), r.handler());
+                    case "GET" -> config.routes.get(r.path(), h);
+                    case "POST" -> config.routes.post(r.path(), h);
+                    case "DELETE" -> config.routes.delete(r.path(), h);
                     default -> throw new IllegalArgumentException(r.method());
                 }
             }

@@ -1,0 +1,93 @@
+package org.entrylog.web;
+
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Prometheus metrics through Micrometer, at {@code /metrics}: request latency by route (the route
+ * template, never the concrete path, which holds visitor ids), scans by outcome and refusal
+ * reason, passes issued, purges, database size and the age of the oldest entry. Nothing here
+ * identifies a person.
+ */
+public final class Metrics {
+    private static final String START = "entrylog.request.start";
+    static final String ROUTE = "entrylog.route";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter passes;
+
+    public Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        passes = Counter.builder("entrylog.passes.issued").description("Passes issued").register(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** A scan's outcome: {@code accepted}, {@code duplicate}, or {@code refused} with the error code. */
+    public void scan(String outcome, String reason) {
+        Counter.builder("entrylog.scans").description("Scans by outcome and refusal reason")
+                .tag("outcome", outcome).tag("reason", reason == null ? "" : reason).register(registry).increment();
+    }
+
+    public void passIssued() {
+        passes.increment();
+    }
+
+    /** A retention purge that finished, with what it removed. */
+    public void purge(long scans, long visitors) {
+        Counter.builder("entrylog.purges").description("Retention purges run").register(registry).increment();
+        Counter.builder("entrylog.purged.scans").description("Scans removed by retention").register(registry)
+                .increment(scans);
+        Counter.builder("entrylog.purged.visitors").description("Identities destroyed by retention")
+                .register(registry).increment(visitors);
+    }
+
+    /** A gauge read at scrape time. */
+    public void gauge(String name, String description, String unit, Supplier<Number> value) {
+        Gauge.builder(name, () -> {
+            Number n = value.get();
+            return n == null ? Double.NaN : n.doubleValue();
+        }).description(description).baseUnit(unit).register(registry);
+    }
+
+    void requestStarted(Context ctx) {
+        ctx.attribute(START, System.nanoTime());
+    }
+
+    void requestFinished(Context ctx) {
+        Long start = ctx.attribute(START);
+        if (start == null) {
+            return;
+        }
+        String route = ctx.attribute(ROUTE);
+        if (route == null) {
+            route = ctx.path().startsWith("/assets/") ? "/assets" : "unmatched";
+        }
+        Timer.builder("http.server.requests").description("HTTP requests by route")
+                .tag("method", ctx.method().name()).tag("route", route).tag("status", Integer.toString(ctx.statusCode()))
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry).record(Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    public void scrape(Context ctx) {
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+    }
+}
