@@ -47,6 +47,31 @@ function wire() {
     if (visitor && (!pass || pass.localExpiry - Date.now() < 6000)) renew();
   });
   setInterval(tick, 250);
+  $('qr').addEventListener('load', fitQr);
+  window.addEventListener('resize', fitQr);
+}
+
+/**
+ * Scales the QR image (often 1 pixel per module) by a whole number, so every module is
+ * the same size on screen: uneven modules from fractional scaling make scanners slower.
+ * CSSOM writes are allowed under style-src 'self'; only style="" markup is not.
+ */
+function fitQr() {
+  const img = $('qr');
+  const box = $('qr-box');
+  const n = img.naturalWidth;
+  if (!n) return;
+  const cs = getComputedStyle(box);
+  const avail = Math.floor(Math.min(
+    box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight),
+    box.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)));
+  if (avail <= 0) return;
+  const dpr = window.devicePixelRatio || 1;
+  // whole device pixels per module where the image is smaller than the box
+  const k = n * 1 <= avail ? Math.floor((avail * dpr) / n) / dpr : avail / n;
+  const size = `${Math.max(1, Math.floor(n * k * dpr) / dpr)}px`;
+  img.style.width = size;
+  img.style.height = size;
 }
 
 function start() {
