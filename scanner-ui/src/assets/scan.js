@@ -39,6 +39,8 @@ let flushing = false;
 let flushBlockedUntil = 0;
 let syncTimer = null;
 let audio = null;
+let syncHide = null;
+let offline = false; // the last request failed for want of a connection
 
 initPage();
 keepScreenOn();
@@ -384,15 +386,17 @@ async function submitScan(token) {
 async function keepOffline(kind, body, err) {
   if (err instanceof NetworkError || !err) setOffline(true);
   try {
-    await queue.add({ kind, body, deviceId: device.deviceId, secret: device.secret });
+    // A pass read again after a reload (the 5 s memory is gone) is already kept: once is enough.
+    const kept = kind === 'scan' && (await queue.all()).some((i) => i.kind === 'scan' && i.secret === device.secret && i.body.token === body.token);
+    if (!kept) await queue.add({ kind, body, deviceId: device.deviceId, secret: device.secret });
   } catch {
     showResult('rejected', t('scan.reason.local_storage'), '', body.scannedAt);
     return false;
   }
   await updatePending();
-  const rate = err instanceof ApiError && err.status === 429;
-  if (rate) flushBlockedUntil = Date.now() + (err.retryAfter || 10) * 1000;
-  showResult('queued', t(rate ? 'scan.result.queued.ratelimited' : 'scan.result.queued.reason'), '', body.scannedAt);
+  if (err instanceof ApiError && err.status === 429) flushBlockedUntil = Date.now() + (err.retryAfter || 10) * 1000;
+  const busyServer = err instanceof ApiError;
+  showResult('queued', t(busyServer ? 'scan.result.queued.busy' : 'scan.result.queued.reason'), busyServer ? err.message : '', body.scannedAt);
   return true;
 }
 
@@ -553,7 +557,6 @@ async function flush() {
   }
 }
 
-let syncHide = null;
 function showSync(text, kind, ms) {
   const s = $('sync-status');
   s.textContent = text;
@@ -563,7 +566,6 @@ function showSync(text, kind, ms) {
   if (ms) syncHide = setTimeout(() => show(s, false), ms);
 }
 
-let offline = false;
 function setOffline(value) {
   offline = value;
   updateOfflineBanner();
@@ -599,14 +601,11 @@ function setDirection(value) {
 
 // ---------------------------------------------------------------- answer on screen
 
-const ICONS = { accepted: '✓', duplicate: '✓', rejected: '✕', queued: '⏳' };
-
 function showResult(state, reason, detail, scannedAt) {
   const box = $('result');
   let title;
   if (state === 'accepted') title = t(direction === 'out' ? 'scan.result.accepted.out' : 'scan.result.accepted');
   else title = t(`scan.result.${state}`);
-  $('result-icon').textContent = ICONS[state];
   $('result-title').textContent = title;
   $('result-reason').textContent = reason || '';
   $('result-detail').textContent = detail || '';
@@ -629,6 +628,8 @@ function ensureAudio() {
   try {
     const Ctx = window.AudioContext || window.webkitAudioContext;
     if (!Ctx) return null;
+    // Before the first touch the browser would refuse (and warn); the first tap makes it.
+    if (!audio && navigator.userActivation && !navigator.userActivation.hasBeenActive) return null;
     if (!audio) audio = new Ctx();
     if (audio.state === 'suspended') audio.resume().catch(() => {});
     return audio;
