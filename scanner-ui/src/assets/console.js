@@ -77,7 +77,7 @@ async function onLogin(ev) {
   const err = $('login-error');
   show(err, false);
   if (!username || !password) {
-    err.textContent = `${t(username ? 'console.password' : 'console.username')} ?`;
+    err.textContent = t('common.required', { field: t(username ? 'console.password' : 'console.username') });
     show(err, true);
     return;
   }
@@ -141,11 +141,11 @@ function readForm() {
   if (!fromLocal) missing.push(['trace-from', 'console.from']);
   if (!toLocal) missing.push(['trace-to', 'console.to']);
   if (!Number.isInteger(windowMinutes) || windowMinutes < 0) missing.push(['trace-window', 'console.window']);
-  if (missing.length) return { error: missing.map(([, k]) => t(k)).join(', ') + ' ?', focus: missing[0][0] };
+  if (missing.length) return { error: t('common.required', { field: missing.map(([, k]) => t(k)).join(', ') }), focus: missing[0][0] };
   // datetime-local values carry no zone: new Date() reads them as local time; send UTC.
   const from = new Date(fromLocal);
   const to = new Date(toLocal);
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return { error: `${t('console.from')} / ${t('console.to')} ?`, focus: 'trace-from' };
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return { error: t('common.required', { field: `${t('console.from')} / ${t('console.to')}` }), focus: 'trace-from' };
   if (from >= to) return { error: t('console.range'), focus: 'trace-from' };
   return { body: { phone, from: from.toISOString(), to: to.toISOString(), windowMinutes, caseRef } };
 }

@@ -17,6 +17,7 @@ const en = {
   'common.network': 'No connection to the server. Check the network and try again.',
   'common.error': 'Something went wrong.',
   'common.none': 'Nothing yet.',
+  'common.required': 'Please fill in: {field}',
   'common.in': 'Entry',
   'common.out': 'Exit',
 
@@ -150,7 +151,7 @@ const en = {
   'console.results.h': 'Result for case {caseRef}',
   'console.visits.h': 'Visits of the case',
   'console.contacts.h': 'Contacts',
-  'console.count': '{n} rows',
+  'console.count': '({n})',
   'console.col.venue': 'Venue',
   'console.col.time': 'Time',
   'console.col.direction': 'Entry/exit',
@@ -212,6 +213,7 @@ const ko = {
   'common.network': '서버에 연결할 수 없습니다. 네트워크를 확인한 뒤 다시 시도하세요.',
   'common.error': '문제가 발생했습니다.',
   'common.none': '아직 없습니다.',
+  'common.required': '다음 항목을 입력하세요: {field}',
   'common.in': '입장',
   'common.out': '퇴장',
 
@@ -345,7 +347,7 @@ const ko = {
   'console.results.h': '사례 {caseRef} 결과',
   'console.visits.h': '확진자 방문 기록',
   'console.contacts.h': '접촉자',
-  'console.count': '{n}건',
+  'console.count': '({n}건)',
   'console.col.venue': '시설',
   'console.col.time': '시각',
   'console.col.direction': '입장/퇴장',

@@ -121,7 +121,7 @@ async function onRegister(ev) {
   const error = $('register-error');
   show(error, false);
   if (!name || !phone) {
-    error.textContent = t(name ? 'pass.phone' : 'pass.name') + ' ?';
+    error.textContent = t('common.required', { field: t(name ? 'pass.phone' : 'pass.name') });
     show(error, true);
     (name ? $('register-phone') : $('register-name')).focus();
     return;

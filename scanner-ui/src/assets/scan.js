@@ -123,7 +123,7 @@ async function enroll(raw) {
   const error = $('enroll-error');
   show(error, false);
   if (!code) {
-    error.textContent = t('scan.enroll.code') + ' ?';
+    error.textContent = t('common.required', { field: t('scan.enroll.code') });
     show(error, true);
     $('enroll-code').focus();
     return;
@@ -408,7 +408,7 @@ async function onManual(ev) {
   const error = $('manual-error');
   show(error, false);
   if (!name || !phone) {
-    error.textContent = `${t(name ? 'pass.phone' : 'pass.name')} ?`;
+    error.textContent = t('common.required', { field: t(name ? 'pass.phone' : 'pass.name') });
     show(error, true);
     return;
   }
@@ -421,7 +421,7 @@ async function onManual(ev) {
     setOffline(false);
     bumpToday();
     $('manual-form').reset();
-    showResult('accepted', '', '', body.scannedAt);
+    showResult('accepted', '', '', body.scannedAt, t('scan.result.accepted'));
   } catch (err) {
     if (shouldQueue(err)) {
       if (await keepOffline('manual', body, err)) $('manual-form').reset();
@@ -601,10 +601,11 @@ function setDirection(value) {
 
 // ---------------------------------------------------------------- answer on screen
 
-function showResult(state, reason, detail, scannedAt) {
+function showResult(state, reason, detail, scannedAt, titleText) {
   const box = $('result');
   let title;
-  if (state === 'accepted') title = t(direction === 'out' ? 'scan.result.accepted.out' : 'scan.result.accepted');
+  if (titleText) title = titleText;
+  else if (state === 'accepted') title = t(direction === 'out' ? 'scan.result.accepted.out' : 'scan.result.accepted');
   else title = t(`scan.result.${state}`);
   $('result-title').textContent = title;
   $('result-reason').textContent = reason || '';
