@@ -42,20 +42,26 @@ let audio = null;
 let syncHide = null;
 let offline = false; // the last request failed for want of a connection
 
+const enrollCode = takeEnrollCode(); // before anything copies the address (language link)
 initPage();
 keepScreenOn();
 wire();
-boot();
+boot(enrollCode);
 
-function boot() {
+/** Reads ?enroll=<code> and removes it from the address bar and history at once. */
+function takeEnrollCode() {
   const params = new URLSearchParams(location.search);
   const code = params.get('enroll');
   if (code !== null) {
-    // The enrollment code is a credential: take it out of the address bar and history at once.
+    // The enrollment code is a credential: it must not stay in history or be bookmarked.
     params.delete('enroll');
     const rest = params.toString();
     history.replaceState(null, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
   }
+  return code;
+}
+
+function boot(code) {
   if (code) {
     $('enroll-code').value = code;
     showEnroll();
