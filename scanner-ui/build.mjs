@@ -1,0 +1,84 @@
+// Builds scanner-ui/dist/ from src/: copies the pages and assets as they are and puts the
+// pinned jsQR release (from node_modules, installed by `npm ci`) into assets/vendor/.
+// No bundler: the pages use plain ES modules, and jsQR is loaded as a classic script.
+//
+// The build also refuses pages that would break under the server's Content-Security-Policy
+// (script-src 'self'; style-src 'self'): inline <script> bodies, <style> blocks, style=""
+// and on*="" attributes. And it refuses innerHTML / outerHTML / insertAdjacentHTML /
+// document.write in our own scripts, because names shown in the pages are attacker-chosen
+// text (THREATS #16).
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const src = join(here, 'src');
+const dist = join(here, 'dist');
+const checkOnly = process.argv.includes('--check');
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+const problems = [];
+for (const file of walk(src)) {
+  const rel = relative(src, file);
+  const text = readFileSync(file, 'utf8');
+  if (file.endsWith('.html')) {
+    for (const m of text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+      if (!/\bsrc\s*=/.test(m[1]) || m[2].trim() !== '') problems.push(`${rel}: inline <script>`);
+    }
+    if (/<style\b/i.test(text)) problems.push(`${rel}: <style> block`);
+    if (/\sstyle\s*=/i.test(text)) problems.push(`${rel}: style="" attribute`);
+    if (/\son[a-z]+\s*=/i.test(text)) problems.push(`${rel}: inline event handler`);
+    if (/(src|href)\s*=\s*["']?(https?:)?\/\//i.test(text)) problems.push(`${rel}: off-site reference`);
+  }
+  if (file.endsWith('.js')) {
+    if (/\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write/.test(text)) {
+      problems.push(`${rel}: HTML-string DOM API (use textContent/createElement)`);
+    }
+  }
+}
+if (problems.length) {
+  console.error('scanner-ui build refused:\n  ' + problems.join('\n  '));
+  process.exit(1);
+}
+if (checkOnly) {
+  console.log('scanner-ui: sources ok');
+  process.exit(0);
+}
+
+// jsQR from the pinned npm package; fail clearly when `npm ci` has not run.
+const require = createRequire(import.meta.url);
+let jsqrMain;
+try {
+  jsqrMain = require.resolve('jsqr');
+} catch {
+  console.error('jsqr is not installed: run `npm ci` in scanner-ui/ first');
+  process.exit(1);
+}
+const jsqrDir = join(dirname(jsqrMain), '..');
+const jsqrVersion = JSON.parse(readFileSync(join(jsqrDir, 'package.json'), 'utf8')).version;
+const wanted = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')).dependencies.jsqr;
+if (jsqrVersion !== wanted) {
+  console.error(`installed jsqr ${jsqrVersion} differs from the pinned ${wanted}: run \`npm ci\``);
+  process.exit(1);
+}
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+cpSync(src, dist, { recursive: true });
+const vendor = join(dist, 'assets', 'vendor');
+mkdirSync(vendor, { recursive: true });
+cpSync(join(jsqrDir, 'dist', 'jsQR.js'), join(vendor, 'jsQR.js'));
+const licence = join(jsqrDir, 'LICENSE');
+if (existsSync(licence)) cpSync(licence, join(vendor, 'jsQR.LICENSE.txt'));
+writeFileSync(join(vendor, 'VERSIONS.txt'), `jsqr ${jsqrVersion} (npm, Apache-2.0)\n`);
+
+const files = walk(dist).map((f) => relative(dist, f)).sort();
+console.log(`scanner-ui: built ${files.length} files into dist/`);
+for (const f of files) console.log('  ' + f);

@@ -1,0 +1,245 @@
+// Health official console: sign in, trace one named case, export the result.
+// The session token lives in sessionStorage only (gone when the tab closes).
+import { t } from './i18n.js';
+import {
+  ApiError, api, clear, el, errorText, fmtDateTime, initPage, show, storageGet, storageSet,
+} from './common.js';
+
+const KEY_SESSION = 'entrylog.console.session';
+const $ = (id) => document.getElementById(id);
+let session = storageGet(KEY_SESSION, sessionStorage);
+let lastRequest = null;
+let expiryTimer = null;
+
+initPage();
+wire();
+render();
+
+function wire() {
+  $('login-form').addEventListener('submit', onLogin);
+  $('trace-form').addEventListener('submit', onTrace);
+  $('logout').addEventListener('click', logout);
+  $('download-csv').addEventListener('click', () => download('text/csv', 'csv'));
+  $('download-json').addEventListener('click', () => download('application/json', 'json'));
+}
+
+function sessionValid() {
+  if (!session || !session.token) return false;
+  const exp = Date.parse(session.expiresAt);
+  return !Number.isFinite(exp) || exp > Date.now();
+}
+
+function render(message) {
+  clearTimeout(expiryTimer);
+  const signedIn = sessionValid();
+  show($('login-section'), !signedIn);
+  show($('trace-section'), signedIn);
+  show($('logout'), signedIn);
+  if (!signedIn) {
+    if (session) {
+      session = null;
+      storageSet(KEY_SESSION, null, sessionStorage);
+    }
+    const err = $('login-error');
+    err.textContent = message || '';
+    show(err, Boolean(message));
+    $('login-username').focus();
+    return;
+  }
+  const exp = Date.parse(session.expiresAt);
+  $('session-info').textContent = Number.isFinite(exp) ? t('console.signedin', { time: fmtDateTime(session.expiresAt) }) : '';
+  if (Number.isFinite(exp)) {
+    // setTimeout takes at most ~24.8 days; sessions are short, but stay within range.
+    expiryTimer = setTimeout(() => render(t('console.expired')), Math.min(exp - Date.now(), 2 ** 31 - 1));
+  }
+  setDefaultRange();
+}
+
+function pad(n) {
+  return String(n).padStart(2, '0');
+}
+
+/** A Date as the local "YYYY-MM-DDTHH:mm" that datetime-local inputs use. */
+function toLocalInput(d) {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function setDefaultRange() {
+  const now = new Date();
+  if (!$('trace-to').value) $('trace-to').value = toLocalInput(now);
+  if (!$('trace-from').value) $('trace-from').value = toLocalInput(new Date(now.getTime() - 14 * 86400000));
+}
+
+async function onLogin(ev) {
+  ev.preventDefault();
+  const username = $('login-username').value.trim();
+  const password = $('login-password').value;
+  const err = $('login-error');
+  show(err, false);
+  if (!username || !password) {
+    err.textContent = t('common.required', { field: t(username ? 'console.password' : 'console.username') });
+    show(err, true);
+    return;
+  }
+  const button = $('login-submit');
+  button.disabled = true;
+  button.textContent = t('console.login.busy');
+  try {
+    const res = await api('POST', '/api/sessions', { body: { username, password } });
+    if (!res.data || !res.data.token) throw new ApiError(res.status, 'bad_response', t('common.error'));
+    session = { token: String(res.data.token), expiresAt: res.data.expiresAt ?? null };
+    storageSet(KEY_SESSION, session, sessionStorage);
+    $('login-password').value = '';
+    render();
+  } catch (e) {
+    err.textContent = errorText(e);
+    show(err, true);
+  } finally {
+    button.disabled = false;
+    button.textContent = t('console.login.submit');
+  }
+}
+
+async function logout() {
+  const token = session && session.token;
+  session = null;
+  storageSet(KEY_SESSION, null, sessionStorage);
+  lastRequest = null;
+  clear($('trace-visits').tBodies[0]);
+  clear($('trace-contacts').tBodies[0]);
+  show($('trace-results'), false);
+  $('trace-form').reset();
+  render();
+  if (token) {
+    try {
+      await api('DELETE', '/api/sessions/current', { token, timeoutMs: 5000 });
+    } catch {
+      // the token is forgotten here either way; it also expires on the server
+    }
+  }
+}
+
+function handleAuthError(e) {
+  if (e instanceof ApiError && e.status === 401) {
+    session = null;
+    storageSet(KEY_SESSION, null, sessionStorage);
+    render(e.message || t('console.expired'));
+    return true;
+  }
+  return false;
+}
+
+function readForm() {
+  const caseRef = $('trace-caseref').value.trim();
+  const phone = $('trace-phone').value.trim();
+  const fromLocal = $('trace-from').value;
+  const toLocal = $('trace-to').value;
+  const windowMinutes = Number($('trace-window').value);
+  const missing = [];
+  if (!caseRef) missing.push(['trace-caseref', 'console.caseref']);
+  if (!phone) missing.push(['trace-phone', 'console.phone']);
+  if (!fromLocal) missing.push(['trace-from', 'console.from']);
+  if (!toLocal) missing.push(['trace-to', 'console.to']);
+  if (!Number.isInteger(windowMinutes) || windowMinutes < 0) missing.push(['trace-window', 'console.window']);
+  if (missing.length) return { error: t('common.required', { field: missing.map(([, k]) => t(k)).join(', ') }), focus: missing[0][0] };
+  // datetime-local values carry no zone: new Date() reads them as local time; send UTC.
+  const from = new Date(fromLocal);
+  const to = new Date(toLocal);
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return { error: t('common.required', { field: `${t('console.from')} / ${t('console.to')}` }), focus: 'trace-from' };
+  if (from >= to) return { error: t('console.range'), focus: 'trace-from' };
+  return { body: { phone, from: from.toISOString(), to: to.toISOString(), windowMinutes, caseRef } };
+}
+
+async function onTrace(ev) {
+  ev.preventDefault();
+  const err = $('trace-error');
+  show(err, false);
+  const form = readForm();
+  if (form.error) {
+    err.textContent = form.error;
+    show(err, true);
+    $(form.focus).focus();
+    return;
+  }
+  const button = $('trace-submit');
+  button.disabled = true;
+  button.textContent = t('console.trace.busy');
+  try {
+    const res = await api('POST', '/api/traces', { body: form.body, token: session.token, timeoutMs: 60000 });
+    lastRequest = form.body;
+    renderResult(res.data || {}, form.body.caseRef);
+  } catch (e) {
+    if (!handleAuthError(e)) {
+      err.textContent = errorText(e);
+      show(err, true);
+    }
+  } finally {
+    button.disabled = false;
+    button.textContent = t('console.trace.submit');
+  }
+}
+
+function directionText(d) {
+  return t(d === 'out' ? 'common.out' : 'common.in');
+}
+
+function shortSealed(s) {
+  const v = String(s ?? '');
+  return v.length > 24 ? `${v.slice(0, 12)}…${v.slice(-8)}` : v;
+}
+
+function renderResult(data, caseRef) {
+  const visits = Array.isArray(data.visits) ? data.visits : [];
+  const contacts = Array.isArray(data.contacts) ? data.contacts : [];
+  $('trace-results-title').textContent = t('console.results.h', { caseRef: data.caseRef ?? caseRef });
+  $('trace-visits-count').textContent = t('console.count', { n: visits.length });
+  $('trace-contacts-count').textContent = t('console.count', { n: contacts.length });
+
+  const vb = $('trace-visits').tBodies[0];
+  clear(vb);
+  if (!visits.length) vb.append(el('tr', { class: 'empty' }, el('td', { colspan: 3, text: t('common.none') })));
+  for (const v of visits) {
+    vb.append(el('tr', {},
+      el('td', { text: v.venueName ?? v.venueId ?? '' }),
+      el('td', {}, el('time', { datetime: v.scannedAt, text: fmtDateTime(v.scannedAt) })),
+      el('td', {}, el('span', { class: `badge badge-${v.direction === 'out' ? 'out' : 'in'}`, text: directionText(v.direction) }))));
+  }
+  const cb = $('trace-contacts').tBodies[0];
+  clear(cb);
+  if (!contacts.length) cb.append(el('tr', { class: 'empty' }, el('td', { colspan: 4, text: t('common.none') })));
+  for (const c of contacts) {
+    cb.append(el('tr', {},
+      el('td', { text: c.venueName ?? c.venueId ?? '' }),
+      el('td', {}, el('time', { datetime: c.scannedAt, text: fmtDateTime(c.scannedAt) })),
+      el('td', {}, el('code', { text: c.visitorId ?? '' })),
+      el('td', {}, el('code', { class: 'sealed', title: c.sealedIdentity ?? '', text: shortSealed(c.sealedIdentity) }))));
+  }
+  show($('trace-results'), true);
+  $('trace-results').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+function safeFilePart(s) {
+  return String(s).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) || 'case';
+}
+
+/** Repeats the last trace with another Accept header and saves the answer as a file. */
+async function download(accept, ext) {
+  const err = $('download-error');
+  show(err, false);
+  if (!lastRequest || !sessionValid()) return;
+  try {
+    const res = await api('POST', '/api/traces', { body: lastRequest, token: session.token, accept, timeoutMs: 60000, raw: true });
+    const blob = await res.response.blob();
+    const url = URL.createObjectURL(blob);
+    const a = el('a', { href: url, download: `entrylog-trace-${safeFilePart(lastRequest.caseRef)}.${ext}`, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch (e) {
+    if (!handleAuthError(e)) {
+      err.textContent = errorText(e);
+      show(err, true);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+// The start page: translations only.
+import { initPage } from './common.js';
+
+initPage();

@@ -1,0 +1,330 @@
+// Visitor page: register once, then a QR pass that renews itself before it expires, and the
+// visitor's own history (visits, and official accesses to them).
+//
+// Stored in localStorage: the visitor id and secret (entrylog.visitor) and the current pass
+// (entrylog.pass), so a reload shows the same still-valid code without a new request.
+import { t } from './i18n.js';
+import {
+  ApiError, NetworkError, api, clear, el, errorText, fmtDateTime, initPage, keepScreenOn, show,
+  storageGet, storageSet, twoStepButton,
+} from './common.js';
+
+const KEY_VISITOR = 'entrylog.visitor';
+const KEY_PASS = 'entrylog.pass';
+const $ = (id) => document.getElementById(id);
+
+let visitor = storageGet(KEY_VISITOR);
+let pass = storageGet(KEY_PASS);
+let renewing = false;
+let renewTimer = null;
+let retryTimer = null;
+let historyTimer = null;
+
+initPage();
+keepScreenOn();
+loadRetention();
+wire();
+start();
+
+function wire() {
+  $('register-form').addEventListener('submit', onRegister);
+  $('register-again').addEventListener('click', () => {
+    forgetLocal();
+    start();
+  });
+  $('renew').addEventListener('click', () => renew(true));
+  $('history-refresh').addEventListener('click', loadHistory);
+  twoStepButton($('forget-visitor'), () => t('pass.forget.confirm'), () => {
+    forgetLocal();
+    start();
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'visible' || !visitor) return;
+    if (!pass || pass.localExpiry - Date.now() < 6000) renew();
+    loadHistory();
+  });
+  window.addEventListener('online', () => {
+    if (visitor && (!pass || pass.localExpiry - Date.now() < 6000)) renew();
+  });
+  setInterval(tick, 250);
+  $('qr').addEventListener('load', fitQr);
+  window.addEventListener('resize', fitQr);
+}
+
+/**
+ * Scales the QR image (often 1 pixel per module) by a whole number, so every module is
+ * the same size on screen: uneven modules from fractional scaling make scanners slower.
+ * CSSOM writes are allowed under style-src 'self'; only style="" markup is not.
+ */
+function fitQr() {
+  const img = $('qr');
+  const box = $('qr-box');
+  const n = img.naturalWidth;
+  if (!n) return;
+  const cs = getComputedStyle(box);
+  const avail = Math.floor(Math.min(
+    box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight),
+    box.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)));
+  if (avail <= 0) return;
+  const dpr = window.devicePixelRatio || 1;
+  // whole device pixels per module where the image is smaller than the box
+  const k = n * 1 <= avail ? Math.floor((avail * dpr) / n) / dpr : avail / n;
+  const size = `${Math.max(1, Math.floor(n * k * dpr) / dpr)}px`;
+  img.style.width = size;
+  img.style.height = size;
+}
+
+function start() {
+  clearTimeout(renewTimer);
+  clearTimeout(retryTimer);
+  clearInterval(historyTimer);
+  show($('lost-section'), false);
+  if (!visitor || !visitor.visitorId || !visitor.secret) {
+    visitor = null;
+    show($('register-section'), true);
+    show($('pass-section'), false);
+    show($('history-section'), false);
+    show($('forget-visitor'), false);
+    return;
+  }
+  show($('register-section'), false);
+  show($('pass-section'), true);
+  show($('history-section'), true);
+  show($('forget-visitor'), true);
+  if (pass && pass.qrPng && pass.localExpiry - Date.now() > 3000) {
+    showPass();
+    scheduleRenewal();
+  } else {
+    pass = null;
+    renew();
+  }
+  loadHistory();
+  historyTimer = setInterval(() => {
+    if (document.visibilityState === 'visible') loadHistory();
+  }, 120000);
+}
+
+function forgetLocal() {
+  visitor = null;
+  pass = null;
+  storageSet(KEY_VISITOR, null);
+  storageSet(KEY_PASS, null);
+  $('qr').removeAttribute('src');
+  clear($('visits'));
+  clear($('accesses'));
+}
+
+async function onRegister(ev) {
+  ev.preventDefault();
+  const name = $('register-name').value.trim();
+  const phone = $('register-phone').value.trim();
+  const error = $('register-error');
+  show(error, false);
+  if (!name || !phone) {
+    error.textContent = t('common.required', { field: t(name ? 'pass.phone' : 'pass.name') });
+    show(error, true);
+    (name ? $('register-phone') : $('register-name')).focus();
+    return;
+  }
+  const button = $('register-submit');
+  button.disabled = true;
+  button.textContent = t('pass.register.busy');
+  try {
+    const res = await api('POST', '/api/visitors', { body: { name, phone } });
+    if (!res.data || !res.data.visitorId || !res.data.secret) throw new ApiError(res.status, 'bad_response', t('common.error'));
+    visitor = { visitorId: String(res.data.visitorId), secret: String(res.data.secret) };
+    storageSet(KEY_VISITOR, visitor);
+    pass = null;
+    storageSet(KEY_PASS, null);
+    $('register-form').reset();
+    start();
+  } catch (err) {
+    error.textContent = errorText(err);
+    show(error, true);
+  } finally {
+    button.disabled = false;
+    button.textContent = t('pass.register.submit');
+  }
+}
+
+function setStatus(text, kind = '') {
+  const s = $('pass-status');
+  s.textContent = text || '';
+  s.className = `message ${kind}`.trim();
+  show(s, Boolean(text));
+}
+
+async function renew(manual = false) {
+  if (!visitor || renewing) return;
+  renewing = true;
+  clearTimeout(renewTimer);
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  if (!pass) $('qr-box').dataset.state = 'loading';
+  try {
+    const path = `/api/visitors/${encodeURIComponent(visitor.visitorId)}/passes`;
+    const res = await api('POST', path, { token: visitor.secret, timeoutMs: 10000 });
+    const d = res.data || {};
+    const expiresAt = Date.parse(d.expiresAt);
+    if (typeof d.qrPng !== 'string' || !d.qrPng.startsWith('data:image/png;base64,') || !Number.isFinite(expiresAt)) {
+      throw new ApiError(res.status, 'bad_response', t('common.error'));
+    }
+    // The expiry is server time; if this phone's clock is off by more than a few seconds
+    // (the Date header has 1 s resolution), count down against the server's clock instead.
+    let localExpiry = expiresAt;
+    const serverNow = Date.parse(res.headers.get('Date') || '');
+    if (Number.isFinite(serverNow) && Math.abs(serverNow - Date.now()) > 3000) {
+      localExpiry = Date.now() + (expiresAt - serverNow);
+    }
+    pass = { token: d.token, expiresAt: d.expiresAt, qrPng: d.qrPng, localExpiry, issuedLocal: Date.now() };
+    storageSet(KEY_PASS, pass);
+    setStatus('');
+    showPass();
+    scheduleRenewal();
+  } catch (err) {
+    if (err instanceof ApiError && [401, 403, 404].includes(err.status)) {
+      lost();
+    } else if (err instanceof ApiError && err.status === 429) {
+      retryLater(err.retryAfter || 5, 'ratelimited');
+    } else if (err instanceof NetworkError) {
+      retryLater(5, 'offline');
+    } else {
+      setStatus(errorText(err), 'error');
+      retryLater(10, null);
+    }
+  } finally {
+    renewing = false;
+    if (manual) $('renew').blur();
+  }
+}
+
+function retryLater(seconds, kind) {
+  const until = Date.now() + seconds * 1000;
+  const update = () => {
+    if (kind === 'ratelimited') setStatus(t('pass.ratelimited', { s: Math.max(0, Math.ceil((until - Date.now()) / 1000)) }), 'warning');
+    else if (kind === 'offline') setStatus(t('pass.offline'), 'warning');
+  };
+  update();
+  clearTimeout(retryTimer);
+  const step = () => {
+    if (Date.now() >= until) {
+      retryTimer = null;
+      renew();
+    } else {
+      update();
+      retryTimer = setTimeout(step, 1000);
+    }
+  };
+  retryTimer = setTimeout(step, Math.min(1000, seconds * 1000));
+}
+
+function lost() {
+  clearTimeout(renewTimer);
+  clearTimeout(retryTimer);
+  clearInterval(historyTimer);
+  pass = null;
+  storageSet(KEY_PASS, null);
+  $('qr').removeAttribute('src');
+  show($('pass-section'), false);
+  show($('history-section'), false);
+  show($('register-section'), false);
+  show($('lost-section'), true);
+}
+
+function showPass() {
+  const img = $('qr');
+  if (img.getAttribute('src') !== pass.qrPng) img.setAttribute('src', pass.qrPng);
+  tick();
+}
+
+function scheduleRenewal() {
+  clearTimeout(renewTimer);
+  const left = pass.localExpiry - Date.now();
+  const total = Math.max(1000, pass.localExpiry - (pass.issuedLocal || Date.now()));
+  // Renew a few seconds before expiry so the code on screen is always scannable; for very
+  // short lifetimes, at three quarters of the lifetime.
+  const lead = Math.min(5000, total / 4);
+  renewTimer = setTimeout(() => renew(), Math.max(0, left - lead));
+}
+
+function tick() {
+  if (!visitor || !pass) {
+    $('countdown').textContent = pass === null && visitor ? t('pass.renewing') : '';
+    return;
+  }
+  const left = pass.localExpiry - Date.now();
+  const box = $('qr-box');
+  const bar = $('countdown-bar');
+  const total = Math.max(1000, pass.localExpiry - (pass.issuedLocal || Date.now()));
+  if (left <= 0) {
+    box.dataset.state = 'expired';
+    $('countdown').textContent = t('pass.expired');
+    bar.style.transform = 'scaleX(0)';
+    if (!renewing && !retryTimer) renew();
+    return;
+  }
+  box.dataset.state = renewing ? 'renewing' : 'fresh';
+  $('countdown').textContent = renewing ? t('pass.renewing') : t('pass.countdown', { s: Math.ceil(left / 1000) });
+  // CSSOM writes are allowed under style-src 'self' (only style="" markup is not).
+  bar.style.transform = `scaleX(${Math.max(0, Math.min(1, left / total)).toFixed(3)})`;
+}
+
+async function loadHistory() {
+  if (!visitor) return;
+  const error = $('history-error');
+  try {
+    const path = `/api/visitors/${encodeURIComponent(visitor.visitorId)}/history`;
+    const res = await api('GET', path, { token: visitor.secret });
+    show(error, false);
+    renderHistory(res.data || {});
+  } catch (err) {
+    if (err instanceof ApiError && [401, 403, 404].includes(err.status)) {
+      lost();
+      return;
+    }
+    error.textContent = errorText(err);
+    show(error, true);
+  }
+}
+
+function byTimeDesc(key) {
+  return (a, b) => (Date.parse(b[key]) || 0) - (Date.parse(a[key]) || 0);
+}
+
+function renderHistory(data) {
+  const visits = Array.isArray(data.visits) ? [...data.visits].sort(byTimeDesc('scannedAt')) : [];
+  const accesses = Array.isArray(data.accesses) ? [...data.accesses].sort(byTimeDesc('at')) : [];
+  const vl = $('visits');
+  clear(vl);
+  if (!visits.length) vl.append(el('li', { class: 'empty', text: t('pass.history.visits.none') }));
+  for (const v of visits) {
+    const dir = v.direction === 'out' ? 'out' : 'in';
+    vl.append(el('li', { class: 'event' },
+      el('span', { class: 'event-main', text: v.venueName ?? '' }),
+      el('span', { class: `badge badge-${dir}`, text: t(`common.${dir}`) }),
+      el('time', { class: 'event-time', datetime: v.scannedAt, text: fmtDateTime(v.scannedAt) })));
+  }
+  const al = $('accesses');
+  clear(al);
+  if (!accesses.length) al.append(el('li', { class: 'empty', text: t('pass.history.accesses.none') }));
+  for (const a of accesses) {
+    al.append(el('li', { class: 'event' },
+      el('span', { class: 'event-main', text: t('pass.history.access', { caseRef: a.caseRef ?? '' }) }),
+      el('time', { class: 'event-time', datetime: a.at, text: fmtDateTime(a.at) })));
+  }
+}
+
+async function loadRetention() {
+  try {
+    const res = await api('GET', '/api/transparency');
+    const days = res.data && res.data.retentionDays;
+    if (typeof days === 'number' && Number.isFinite(days)) {
+      const li = $('retention');
+      const [before, after] = t('pass.privacy.retention').split('{days}');
+      clear(li);
+      li.append(before, el('strong', { id: 'retention-days', text: String(days) }), after ?? '');
+    }
+  } catch {
+    // keep the generic sentence ("after the legal retention period")
+  }
+}
