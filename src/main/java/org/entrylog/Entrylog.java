@@ -105,6 +105,7 @@ public final class Entrylog implements AutoCloseable {
         List<Route> r = new ArrayList<>();
         r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, 200, Map.of("status", "ok"))));
         r.add(new Route("GET", "/metrics", Role.ANYONE, metrics::scrape));
+        r.add(new Route("GET", "/openapi.json", Role.ANYONE, WebServer.resource("/openapi.json", "application/json")));
         r.add(new Route("GET", "/api/keys", Role.ANYONE, passes::keys));
         r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));
         r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue));

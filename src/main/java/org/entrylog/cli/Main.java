@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             VerifyCommand.class,
             KeysCommand.class,
             DeviceCommand.class,
+            BackupCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

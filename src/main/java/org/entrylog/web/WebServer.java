@@ -147,6 +147,18 @@ public final class WebServer {
         }
     }
 
+    /** A handler that serves a file bundled in the jar. */
+    public static Handler resource(String path, String contentType) {
+        return ctx -> {
+            try (InputStream in = WebServer.class.getResourceAsStream(path)) {
+                if (in == null) {
+                    throw ApiException.notFound();
+                }
+                ctx.contentType(contentType).result(in.readAllBytes());
+            }
+        };
+    }
+
     /** A handler that serves one page of the UI bundled at {@code /public/<name>}. */
     public static Handler page(String name) {
         return ctx -> {
