@@ -63,8 +63,7 @@ public final class Main implements Callable<Integer> {
         Path data;
 
         Config config() {
-            Config c = Config.fromEnvironment();
-            return data == null ? c : c.withDataDir(data);
+            return Config.load(System.getenv(), data);
         }
     }
 

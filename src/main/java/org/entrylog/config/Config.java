@@ -64,8 +64,52 @@ public record Config(
         }
     }
 
+    /** Every setting's name, for checking the config file. */
+    public static final java.util.Set<String> SETTINGS = java.util.Set.of(
+            "ENTRYLOG_DATA", "ENTRYLOG_PORT", "ENTRYLOG_TOKEN_TTL_SECONDS", "ENTRYLOG_RETENTION_DAYS",
+            "ENTRYLOG_AUDIT_RETENTION_DAYS", "ENTRYLOG_OFFLINE_WINDOW_HOURS", "ENTRYLOG_DEFAULT_COUNTRY",
+            "ENTRYLOG_PUBLIC_URL", "ENTRYLOG_AUTHORITY_PUBLIC_KEY", "ENTRYLOG_RATE_LIMITS", "ENTRYLOG_TLS",
+            "ENTRYLOG_TLS_CERT", "ENTRYLOG_TLS_KEY", "ENTRYLOG_TRUSTED_PROXIES", "ENTRYLOG_LOG_FORMAT",
+            "ENTRYLOG_LOG_LEVEL");
+    public static final String FILE = "entrylog.properties";
+
     public static Config fromEnvironment() {
-        return from(System.getenv());
+        return load(System.getenv(), null);
+    }
+
+    /**
+     * The settings of a data folder: its {@code entrylog.properties} (same names as the
+     * environment variables), overridden by the environment, with {@code dataDir} (from
+     * {@code --data}) overriding both. An unknown name in the file is an error, so a typo is not
+     * silently ignored.
+     */
+    public static Config load(Map<String, String> env, Path dataDir) {
+        Path dir = dataDir != null ? dataDir : Path.of(env.getOrDefault("ENTRYLOG_DATA", "./data"));
+        Map<String, String> merged = new java.util.HashMap<>();
+        Path file = dir.resolve(FILE);
+        if (java.nio.file.Files.isRegularFile(file)) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+                p.load(in);
+            } catch (java.io.IOException e) {
+                throw new ConfigException("Cannot read " + file + ": " + e.getMessage());
+            }
+            for (String name : p.stringPropertyNames()) {
+                boolean limit = name.startsWith("ENTRYLOG_RATE_LIMIT_") && DEFAULT_LIMITS.containsKey(
+                        name.substring("ENTRYLOG_RATE_LIMIT_".length()).toLowerCase(Locale.ROOT));
+                if (!SETTINGS.contains(name) && !limit) {
+                    throw new ConfigException("Unknown setting " + name + " in " + file);
+                }
+                merged.put(name, p.getProperty(name));
+            }
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith("ENTRYLOG_")) {
+                merged.put(k, v);
+            }
+        });
+        merged.put("ENTRYLOG_DATA", dir.toString());
+        return from(merged);
     }
 
     public static Config from(Map<String, String> env) {

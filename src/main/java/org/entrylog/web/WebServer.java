@@ -20,6 +20,7 @@ import org.entrylog.common.ApiException;
 import org.entrylog.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The HTTP side: every route with who may call it, the security headers, and the one place where
@@ -61,8 +62,10 @@ public final class WebServer {
                 });
             }
             config.routes.before(WebServer::securityHeaders);
+            config.routes.before(WebServer::requestId);
             config.routes.before(metrics::requestStarted);
             config.routes.after(metrics::requestFinished);
+            config.routes.after(WebServer::requestDone);
             for (Route r : routes) {
                 Handler h = ctx -> {
                     ctx.attribute(Metrics.ROUTE, r.path());
@@ -78,11 +81,11 @@ public final class WebServer {
             config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
             config.routes.exception(StoreException.class, (e, ctx) -> {
-                LOG.error("storage failure on {} {}: {}", ctx.method(), ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path, e.getMessage());
+                LOG.error("storage failure on {} {}: {}", ctx.method(), (Object) ctx.attribute(Metrics.ROUTE), e.getMessage());
                 respond(ctx, ApiException.unavailable("The server cannot reach its storage; try again shortly."));
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected failure on {} {}", ctx.method(), ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path, e);
+                LOG.error("unexpected failure on {} {}", ctx.method(), (Object) ctx.attribute(Metrics.ROUTE), e);
                 respond(ctx, new ApiException(500, "internal", "Something went wrong on the server."));
             });
             config.routes.error(404, ctx -> {
@@ -134,6 +137,30 @@ public final class WebServer {
     static void respond(Context ctx, ApiException e) {
         e.headers().forEach(ctx::header);
         Http.json(ctx, e.status(), Http.error(e));
+    }
+
+    /**
+     * A request id for the log lines of this request and the {@code X-Request-Id} header: the
+     * client's own when it is a short plain token, else a fresh one.
+     */
+    private static void requestId(Context ctx) {
+        String given = ctx.header("X-Request-Id");
+        String id = given != null && given.matches("[A-Za-z0-9._-]{1,64}") ? given
+                : Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        MDC.put("requestId", id);
+        ctx.header("X-Request-Id", id);
+    }
+
+    /** One line per request at DEBUG (route template, never the concrete path); 5xx at WARN. */
+    private static void requestDone(Context ctx) {
+        String route = ctx.attribute(Metrics.ROUTE);
+        int status = ctx.statusCode();
+        if (status >= 500) {
+            LOG.warn("{} {} -> {}", ctx.method(), route == null ? "unmatched" : route, status);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} -> {}", ctx.method(), route == null ? "unmatched" : route, status);
+        }
+        MDC.remove("requestId");
     }
 
     private static void securityHeaders(Context ctx) {

@@ -157,6 +157,7 @@ class BadInputTest {
         assertTrue(r.header("Content-Security-Policy").contains("script-src 'self'"));
         assertEquals("nosniff", r.header("X-Content-Type-Options"));
         assertEquals("no-referrer", r.header("Referrer-Policy"));
+        assertTrue(r.header("X-Request-Id").matches("[0-9a-f]{1,16}"), "each request gets an id for its log lines");
     }
 
     @Test
