@@ -21,6 +21,9 @@ import picocli.CommandLine.Option;
             ServeCommand.class,
             VenueCommand.class,
             VerifyCommand.class,
+            OfficialCommand.class,
+            AuditCommand.class,
+            UnsealCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
