@@ -47,7 +47,7 @@ public final class HistoryController {
             List<Map<String, Object>> accesses = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT a.at, a.case_ref FROM audit_access x JOIN audit_log a ON a.seq = x.audit_seq"
-                            + " WHERE x.visitor = ? ORDER BY a.seq DESC")) {
+                            + " WHERE x.visitor = ? ORDER BY x.audit_seq DESC")) {
                 ps.setBytes(1, v.publicId());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
