@@ -15,7 +15,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.entrylog.audit.HistoryController;
 import org.entrylog.config.Config;
+import org.entrylog.official.LoginThrottle;
+import org.entrylog.official.OfficialController;
+import org.entrylog.official.Passwords;
+import org.entrylog.official.Sessions;
+import org.entrylog.official.TraceService;
 import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.PassController;
 import org.entrylog.pass.QrRenderer;
@@ -64,6 +70,10 @@ public final class Entrylog implements AutoCloseable {
     public final VenueService venues;
     public final ScanService scans;
     public final Metrics metrics;
+    public final PhoneNumbers phones;
+    public final PhoneHasher phoneHasher;
+    public final Sessions sessions;
+    public final TraceService traces;
     private Javalin server;
     private Tls.Material tls;
 
@@ -76,8 +86,9 @@ public final class Entrylog implements AutoCloseable {
         this.passCodec = new PassCodec(keys, PassCodec.pseudonymKey(config.dataDir()));
         IdentitySealer sealer = new IdentitySealer(
                 AuthorityKey.load(config.authorityPublicKey().orElse(null), config.dataDir()));
-        this.visitors = new VisitorService(db, writes, sealer, PhoneHasher.forDataDir(config.dataDir()),
-                new PhoneNumbers(config.defaultCountry()), clock);
+        this.phones = new PhoneNumbers(config.defaultCountry());
+        this.phoneHasher = PhoneHasher.forDataDir(config.dataDir());
+        this.visitors = new VisitorService(db, writes, sealer, phoneHasher, phones, clock);
         this.venues = new VenueService(db, clock);
         this.scans = new ScanService(writes, passCodec, visitors, clock, config.offlineWindow());
         this.metrics = new Metrics();
@@ -87,6 +98,8 @@ public final class Entrylog implements AutoCloseable {
             Long oldest = ScanQueries.oldestScan(db);
             return oldest == null ? null : (clock.millis() - oldest) / 1000.0;
         });
+        this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock);
+        this.traces = new TraceService(db);
     }
 
     /** Opens the data folder (creating keys and schema on first use). */
@@ -102,6 +115,9 @@ public final class Entrylog implements AutoCloseable {
         var visitorApi = new VisitorController(visitors, max, limits);
         var devices = new DeviceController(venues, writes, max, limits);
         var scanApi = new ScanController(scans, venues, visitors, max, limits, metrics);
+        var history = new HistoryController(visitors, db);
+        var officials = new OfficialController(sessions, traces, phones, phoneHasher, writes, clock,
+                config.retentionDays(), max, limits.address());
         List<Route> r = new ArrayList<>();
         r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, 200, Map.of("status", "ok"))));
         r.add(new Route("GET", "/metrics", Role.ANYONE, metrics::scrape));
@@ -109,10 +125,16 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("GET", "/api/keys", Role.ANYONE, passes::keys));
         r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));
         r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue));
+        r.add(new Route("GET", "/api/visitors/{visitorId}/history", Role.VISITOR, history::history));
         r.add(new Route("POST", "/api/devices", Role.ANYONE, devices::enroll));
         r.add(new Route("POST", "/api/scans", Role.DEVICE, scanApi::scan));
         r.add(new Route("POST", "/api/scans/batch", Role.DEVICE, scanApi::batch));
         r.add(new Route("POST", "/api/manual-entries", Role.DEVICE, scanApi::manual));
+        // official endpoints: every request to them, allowed or refused, is audited (OfficialController)
+        r.add(new Route("POST", "/api/sessions", Role.ANYONE, officials::login));
+        r.add(new Route("DELETE", "/api/sessions/current", Role.OFFICIAL, officials::logout));
+        r.add(new Route("GET", "/api/venues/{venueId}/visits", Role.OFFICIAL, officials::venueVisits));
+        r.add(new Route("POST", "/api/traces", Role.OFFICIAL, officials::trace));
         for (String page : new String[] {"pass", "scan", "console", "transparency"}) {
             r.add(new Route("GET", "/" + page, Role.ANYONE, WebServer.page(page + ".html")));
         }

@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
             KeysCommand.class,
             DeviceCommand.class,
             BackupCommand.class,
+            OfficialCommand.class,
+            AuditCommand.class,
+            UnsealCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Walks {@code scan_log} from its first row and checks that every row carries the hash of the
@@ -71,6 +73,70 @@ public final class LogVerifier {
         if (last != null && !Arrays.equals(last, head.hash())) {
             return bad(entries, prevSeq, "entry " + prevSeq + " is not the recorded head of the chain: it was altered, "
                     + "or newer entries were removed", cuts);
+        }
+        return new Result(true, entries, null, null, cuts);
+    }
+
+    /**
+     * Walks {@code audit_log} as {@link #verifyScanLog} walks the scan log, and also checks that
+     * {@code audit_access} (the index behind a visitor's history) lists exactly the visitors that
+     * each chained entry says its answer returned, so no access can be hidden from a visitor.
+     */
+    public static Result verifyAuditLog(Connection c) throws SQLException {
+        Map<Long, byte[]> resumes = resumePoints(c, AuditLog.NAME);
+        ChainHead head = ChainHead.read(c, AuditLog.NAME);
+        Map<Long, Set<String>> access = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT audit_seq, visitor FROM audit_access");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                access.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(AuditLog.encode(rs.getBytes(2)));
+            }
+        }
+        long entries = 0;
+        int cuts = 0;
+        Long prevSeq = null;
+        byte[] prevHash = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit_log ORDER BY seq");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                entries++;
+                long seq = rs.getLong("seq");
+                byte[] carried = rs.getBytes("prev_hash");
+                boolean first = prevSeq == null;
+                byte[] expected = first ? ChainHash.GENESIS : prevHash;
+                if (!Arrays.equals(carried, expected)) {
+                    byte[] vouched = resumes.get(seq);
+                    if (vouched != null && Arrays.equals(vouched, carried)) {
+                        cuts++;
+                    } else if (first) {
+                        return bad(entries, seq, "audit entry " + seq + " does not start the chain: earlier entries "
+                                + "were removed outside a retention purge, or it was altered", cuts);
+                    } else if (seq != prevSeq + 1) {
+                        return bad(entries, prevSeq + 1, "audit entries " + (prevSeq + 1) + " to " + (seq - 1)
+                                + " are missing: removed outside a retention purge", cuts);
+                    } else {
+                        return bad(entries, prevSeq, "audit entry " + prevSeq + " was altered (entry " + seq
+                                + " carries a different hash of it)", cuts);
+                    }
+                }
+                Set<String> listed = AuditLog.idsOf(rs.getString("visitor_ids"));
+                Set<String> indexed = access.getOrDefault(seq, Set.of());
+                if (listed == null || !new HashSet<>(listed).equals(indexed)) {
+                    return bad(entries, seq, "audit entry " + seq + " and its audit_access rows disagree on the "
+                            + "visitors it returned", cuts);
+                }
+                access.remove(seq);
+                prevSeq = seq;
+                prevHash = AuditLog.rowHash(rs);
+            }
+        }
+        if (prevHash != null && !Arrays.equals(prevHash, head.hash())) {
+            return bad(entries, prevSeq, "audit entry " + prevSeq + " is not the recorded head of the chain: it was "
+                    + "altered, or newer entries were removed", cuts);
+        }
+        if (!access.isEmpty()) {
+            long orphan = access.keySet().stream().min(Long::compare).orElseThrow();
+            return bad(entries, orphan, "audit_access names audit entry " + orphan + ", which is not in audit_log", cuts);
         }
         return new Result(true, entries, null, null, cuts);
     }

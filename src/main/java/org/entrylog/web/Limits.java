@@ -5,7 +5,7 @@ import org.entrylog.config.Config;
 
 /** The rate limiters of the API, by what they protect, and how a client's address is found. */
 public record Limits(RateLimiter registration, RateLimiter pass, RateLimiter enrollment, RateLimiter scan,
-                     RateLimiter login, ClientAddress address) {
+                     ClientAddress address) {
 
     public static Limits from(Config config, Clock clock) {
         boolean on = config.rateLimits();
@@ -14,7 +14,6 @@ public record Limits(RateLimiter registration, RateLimiter pass, RateLimiter enr
                 new RateLimiter(config.limits().get("pass"), clock, on),
                 new RateLimiter(config.limits().get("enrollment"), clock, on),
                 new RateLimiter(config.limits().get("scan"), clock, on),
-                new RateLimiter(config.limits().get("login"), clock, on),
                 new ClientAddress(config.trustedProxies()));
     }
 }

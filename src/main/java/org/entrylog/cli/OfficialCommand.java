@@ -1,0 +1,85 @@
+package org.entrylog.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import org.entrylog.official.OfficialAccounts;
+import org.entrylog.official.Passwords;
+import org.entrylog.store.Database;
+import org.entrylog.web.Http;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code official add --username U} (password: first line of standard input) and {@code official disable --username U}. */
+@Command(name = "official", description = "Manage health officials' accounts.",
+        subcommands = {OfficialCommand.Add.class, OfficialCommand.Disable.class})
+final class OfficialCommand {
+
+    @Command(name = "add", description = "Add an official; the password (at least 12 characters) is the first line "
+            + "of standard input, so it never appears in the process list or shell history.")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        Main.DataOption data;
+
+        @Option(names = "--username", required = true, description = "Sign-in name: 3-64 of a-z 0-9 . _ -")
+        String username;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            String password = firstLine();
+            Passwords.requireAcceptable(password);
+            OfficialAccounts.requireUsername(username);
+            try (Database db = Database.open(data.config().dataDir())) {
+                String u = new OfficialAccounts(db, new Passwords(), Main.clock()).add(username, password);
+                Main.printJson(spec.commandLine().getOut(), Http.obj("username", u));
+            }
+            return 0;
+        }
+
+        private static String firstLine() {
+            try {
+                BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                String line = r.readLine();
+                if (line == null) {
+                    throw new IllegalArgumentException("Give the password as the first line of standard input.");
+                }
+                return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Command(name = "disable", description = "Disable an official and end their sessions; a running server refuses "
+            + "them at their next request.")
+    static final class Disable implements Callable<Integer> {
+        @Mixin
+        Main.DataOption data;
+
+        @Option(names = "--username", required = true, description = "The official to disable.")
+        String username;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (Database db = Database.open(data.config().dataDir())) {
+                var accounts = new OfficialAccounts(db, null, Main.clock());
+                int ended = accounts.disable(username);
+                Main.printJson(spec.commandLine().getOut(), Http.obj("username",
+                        OfficialAccounts.requireUsername(username), "disabled", true, "sessionsEnded", ended));
+            }
+            return 0;
+        }
+    }
+}

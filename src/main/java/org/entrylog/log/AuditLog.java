@@ -1,0 +1,273 @@
+package org.entrylog.log;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Appends to {@code audit_log}, the record of every request to an official endpoint, with the same
+ * guarantees as {@link ScanLog}: one transaction writes the row, its {@code audit_access} index rows
+ * and the new chain head; the database refuses UPDATE, and DELETE outside a retention purge.
+ *
+ * <p>An entry holds no readable personal data: officials by username, visitors by their
+ * pseudonymous ids, a traced phone number only as its keyed hash.
+ */
+public final class AuditLog {
+    public static final String NAME = "audit_log";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    /**
+     * One audited request.
+     *
+     * @param at          when it was answered (epoch ms)
+     * @param official    username of the signed-in official, or null
+     * @param action      method and route, e.g. {@code POST /api/traces}
+     * @param caseRef     the case reference, or null when missing or invalid
+     * @param query       the other parameters as a JSON object text (phone only as {@code phoneHash})
+     * @param format      {@code json}, or {@code csv} for an export
+     * @param status      HTTP status answered
+     * @param error       error code answered, or null
+     * @param visitorIds  the 16-byte public ids of the visitors the answer contained
+     */
+    public record Entry(long at, String official, String action, String caseRef, String query, String format,
+                        int status, String error, List<byte[]> visitorIds) {
+        public Entry {
+            visitorIds = List.copyOf(visitorIds);
+        }
+
+        /** The ids as they are stored and hashed: a JSON array of base64url strings, in answer order, each once. */
+        String visitorIdsText() {
+            Set<String> ids = new LinkedHashSet<>();
+            for (byte[] id : visitorIds) {
+                ids.add(B64.encodeToString(id));
+            }
+            try {
+                return JSON.writeValueAsString(ids);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private AuditLog() {}
+
+    /** Appends the entry, links it to the chain, indexes the visitors it returned, and returns its {@code seq}. */
+    public static long append(Connection c, Entry e) throws SQLException {
+        ChainHead head = ChainHead.read(c, NAME);
+        String ids = e.visitorIdsText();
+        long seq;
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO audit_log(at, official, action, case_ref, query, format, status, error, visitor_ids,"
+                        + " prev_hash) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING seq")) {
+            ps.setLong(1, e.at());
+            ps.setString(2, e.official());
+            ps.setString(3, e.action());
+            ps.setString(4, e.caseRef());
+            ps.setString(5, e.query());
+            ps.setString(6, e.format());
+            ps.setInt(7, e.status());
+            ps.setString(8, e.error());
+            ps.setString(9, ids);
+            ps.setBytes(10, head.hash());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT OR IGNORE INTO audit_access(visitor, audit_seq) VALUES (?,?)")) {
+            for (byte[] id : e.visitorIds()) {
+                ps.setBytes(1, id);
+                ps.setLong(2, seq);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        ChainHead.advance(c, NAME, rowHash(seq, e.at(), e.official(), e.action(), e.caseRef(), e.query(),
+                e.format(), e.status(), e.error(), ids, head.hash()));
+        return seq;
+    }
+
+    /** The hash of a row over all its columns, in table order. */
+    static byte[] rowHash(long seq, long at, String official, String action, String caseRef, String query,
+                          String format, long status, String error, String visitorIds, byte[] prevHash) {
+        return new ChainHash(NAME)
+                .integer(seq)
+                .integer(at)
+                .text(official)
+                .text(action)
+                .text(caseRef)
+                .text(query)
+                .text(format)
+                .integer(status)
+                .text(error)
+                .text(visitorIds)
+                .blob(prevHash)
+                .digest();
+    }
+
+    /** The hash of a row read back from the table (for verification). */
+    static byte[] rowHash(ResultSet rs) throws SQLException {
+        return rowHash(rs.getLong("seq"), rs.getLong("at"), rs.getString("official"), rs.getString("action"),
+                rs.getString("case_ref"), rs.getString("query"), rs.getString("format"), rs.getLong("status"),
+                rs.getString("error"), rs.getString("visitor_ids"), rs.getBytes("prev_hash"));
+    }
+
+    /**
+     * Deletes the audit entries older than {@code auditCutoffMillis}, inside the retention purge
+     * that is in progress on this connection (the caller has inserted its open {@code purge} row;
+     * this sets that row's {@code audit_cutoff}, which the delete triggers consult, and
+     * {@code purged_audit}).
+     *
+     * <p>Only a prefix of the chain goes: entries up to the first one that is not older than the
+     * cut-off. An entry older than the cut-off that follows a newer one (after a clock jump back)
+     * waits for a later purge, so the surviving chain has exactly one cut, recorded in
+     * {@code chain_resume} for {@code verify}. Nothing is ever deleted early.
+     *
+     * @return the number of audit entries deleted
+     */
+    public static long purge(Connection c, long auditCutoffMillis) throws SQLException {
+        long purgeId;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, audit_cutoff FROM purge WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("AuditLog.purge runs only inside a purge in progress (an open purge row)");
+            }
+            purgeId = rs.getLong(1);
+            long existing = rs.getLong(2);
+            if (!rs.wasNull() && existing != auditCutoffMillis) {
+                throw new IllegalStateException("the purge in progress already has another audit cut-off");
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE purge SET audit_cutoff = ? WHERE id = ?")) {
+            ps.setLong(1, auditCutoffMillis);
+            ps.setLong(2, purgeId);
+            ps.executeUpdate();
+        }
+        Long boundary; // first surviving seq, or null when every entry is older than the cut-off
+        try (PreparedStatement ps = c.prepareStatement("SELECT min(seq) FROM audit_log WHERE at >= ?")) {
+            ps.setLong(1, auditCutoffMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long v = rs.getLong(1);
+                boundary = rs.wasNull() ? null : v;
+            }
+        }
+        long limit = boundary == null ? Long.MAX_VALUE : boundary;
+        long deleted;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_access WHERE audit_seq < ?")) {
+            ps.setLong(1, limit);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_log WHERE seq < ?")) {
+            ps.setLong(1, limit);
+            deleted = ps.executeUpdate();
+        }
+        if (deleted > 0) {
+            long resumeSeq;
+            byte[] resumeHash;
+            if (boundary != null) {
+                resumeSeq = boundary;
+                try (PreparedStatement ps = c.prepareStatement("SELECT prev_hash FROM audit_log WHERE seq = ?")) {
+                    ps.setLong(1, boundary);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        resumeHash = rs.getBytes(1);
+                    }
+                }
+            } else {
+                // the table is now empty: the next entry will carry the current head
+                resumeHash = ChainHead.read(c, NAME).hash();
+                try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM sqlite_sequence WHERE name = ?")) {
+                    ps.setString(1, NAME);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        resumeSeq = (rs.next() ? rs.getLong(1) : 0) + 1;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT OR REPLACE INTO chain_resume(log, seq, prev_hash, purge_id) VALUES (?,?,?,?)")) {
+                ps.setString(1, NAME);
+                ps.setLong(2, resumeSeq);
+                ps.setBytes(3, resumeHash);
+                ps.setLong(4, purgeId);
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE purge SET purged_audit = coalesce(purged_audit, 0) + ? WHERE id = ?")) {
+            ps.setLong(1, deleted);
+            ps.setLong(2, purgeId);
+            ps.executeUpdate();
+        }
+        return deleted;
+    }
+
+    /** The entries answered between two instants (inclusive), oldest first, as JSON-ready maps. */
+    public static List<Map<String, Object>> list(Connection c, long fromMillis, long toMillis) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, at, official, action, case_ref, query, format, status, error, visitor_ids FROM audit_log"
+                        + " WHERE at >= ? AND at <= ? ORDER BY seq")) {
+            ps.setLong(1, fromMillis);
+            ps.setLong(2, toMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("seq", rs.getLong("seq"));
+                    m.put("at", Instant.ofEpochMilli(rs.getLong("at")).toString());
+                    m.put("official", rs.getString("official"));
+                    m.put("action", rs.getString("action"));
+                    m.put("caseRef", rs.getString("case_ref"));
+                    m.put("query", parse(rs.getString("query")));
+                    m.put("format", rs.getString("format"));
+                    m.put("status", rs.getInt("status"));
+                    m.put("error", rs.getString("error"));
+                    m.put("visitorIds", parse(rs.getString("visitor_ids")));
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The visitor ids of a stored {@code visitor_ids} text, decoded; unreadable text gives null. */
+    static Set<String> idsOf(String text) {
+        JsonNode n = parse(text);
+        if (!(n instanceof ArrayNode a)) {
+            return null;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode id : a) {
+            out.add(id.asText());
+        }
+        return out;
+    }
+
+    static String encode(byte[] id) {
+        return B64.encodeToString(id);
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return text == null ? null : JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            return JSON.getNodeFactory().textNode(text);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.entrylog.official;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.entrylog.store.Database;
+
+/**
+ * Health officials' accounts, managed by the operator from the command line ({@code official add},
+ * {@code official disable}). The operator sets the first password but cannot read it back: only
+ * its Argon2id hash is stored.
+ */
+public final class OfficialAccounts {
+    /** Lower-case letters, digits, dot, underscore and hyphen, 3–64 characters, starting with a letter or digit. */
+    static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
+
+    private final Database db;
+    private final Passwords passwords;
+    private final Clock clock;
+
+    public OfficialAccounts(Database db, Passwords passwords, Clock clock) {
+        this.db = db;
+        this.passwords = passwords;
+        this.clock = clock;
+    }
+
+    /** The canonical (lower-case) form of a username, or an error naming the rule. */
+    public static String requireUsername(String username) {
+        String u = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
+        if (!USERNAME.matcher(u).matches()) {
+            throw new IllegalArgumentException("The username must be 3-64 characters of a-z, 0-9, '.', '_' or '-', "
+                    + "starting with a letter or digit.");
+        }
+        return u;
+    }
+
+    /** Adds an official; refuses a taken username. */
+    public String add(String username, String password) {
+        String u = requireUsername(username);
+        String hash = passwords.hash(Passwords.requireAcceptable(password));
+        long now = clock.millis();
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM official WHERE username = ?")) {
+                ps.setString(1, u);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw new IllegalArgumentException("An official named '" + u + "' already exists.");
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO official(username, password_hash, created_at) VALUES (?,?,?)")) {
+                ps.setString(1, u);
+                ps.setString(2, hash);
+                ps.setLong(3, now);
+                ps.executeUpdate();
+            }
+            return u;
+        });
+    }
+
+    /**
+     * Disables an official and ends their sessions; a running server refuses them at their next
+     * request (it reads the account on every request). Disabling twice is harmless.
+     *
+     * @return the number of sessions ended
+     */
+    public int disable(String username) {
+        String u = requireUsername(username);
+        long now = clock.millis();
+        return db.transaction(c -> {
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM official WHERE username = ?")) {
+                ps.setString(1, u);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalArgumentException("No official is named '" + u + "'.");
+                    }
+                    id = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE official SET disabled_at = coalesce(disabled_at, ?) WHERE id = ?")) {
+                ps.setLong(1, now);
+                ps.setLong(2, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE official_session SET ended_at = ? WHERE official_id = ? AND ended_at IS NULL")) {
+                ps.setLong(1, now);
+                ps.setLong(2, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+}

@@ -1,0 +1,174 @@
+package org.entrylog.official;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Who may call what: every official endpoint and the visitor history, called by an anonymous
+ * caller, a visitor, a device, an official, a disabled official, an idle-expired, an
+ * absolutely-expired and a logged-out session.
+ */
+class OfficialAuthorizationTest {
+    static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
+
+    @TempDir
+    Path dir;
+    TestApp t;
+    TestApp.Device device;
+    TestApp.Visitor visitor;
+
+    @BeforeEach
+    void start() {
+        t = new TestApp(dir);
+        device = t.venueWithDevice("Cafe");
+        visitor = t.register("Hong Gildong", "010-1234-5678");
+        Officials.scanAt(t, device, visitor, NOW.minus(Duration.ofHours(1)), "in");
+        t.clock.set(NOW);
+        Officials.add(t, "kim");
+        Officials.add(t, "lee");
+    }
+
+    @AfterEach
+    void stop() {
+        t.close();
+    }
+
+    /** Each official endpoint, called with a bearer (or none). */
+    private Map<String, Function<String, TestApp.Response>> officialEndpoints() {
+        Map<String, Function<String, TestApp.Response>> m = new LinkedHashMap<>();
+        m.put("POST /api/traces", b -> t.post("/api/traces", Officials.trace("010-1234-5678",
+                NOW.minus(Duration.ofDays(1)), NOW, 30, "CASE-2026-0001"), b));
+        m.put("GET /api/venues/{venueId}/visits", b -> t.get("/api/venues/" + device.venueId() + "/visits?from="
+                + NOW.minus(Duration.ofDays(1)) + "&to=" + NOW + "&caseRef=CASE-2026-0001", b));
+        m.put("GET /api/venues/{venueId}/visits (csv)", b -> t.send(HttpRequest.newBuilder(URI.create(t.base
+                + "/api/venues/" + device.venueId() + "/visits?from=" + NOW.minus(Duration.ofDays(1)) + "&to=" + NOW
+                + "&caseRef=CASE-2026-0001")).header("Accept", "text/csv").GET(), b));
+        return m;
+    }
+
+    private TestApp.Response logout(String bearer) {
+        return t.send(HttpRequest.newBuilder(URI.create(t.base + "/api/sessions/current")).DELETE(), bearer);
+    }
+
+    private void assertAllRefused(String who, String bearer) {
+        long before = t.count("SELECT count(*) FROM audit_log");
+        int calls = 0;
+        for (var e : officialEndpoints().entrySet()) {
+            TestApp.Response r = e.getValue().apply(bearer);
+            assertEquals(401, r.status(), who + " → " + e.getKey() + ": " + r.body());
+            assertEquals("unauthorized", r.text("error"));
+            calls++;
+        }
+        TestApp.Response out = logout(bearer);
+        assertEquals(401, out.status(), who + " → logout");
+        calls++;
+        assertEquals(before + calls, t.count("SELECT count(*) FROM audit_log"), "every refusal is audited");
+        assertEquals(0, t.count("SELECT count(*) FROM audit_log WHERE status = 401 AND visitor_ids <> '[]'"));
+    }
+
+    @Test
+    void anonymousCallersAreRefusedAndAudited() {
+        assertAllRefused("anonymous", null);
+        assertAllRefused("garbage bearer", "not-a-session");
+    }
+
+    @Test
+    void visitorAndDeviceSecretsAreNotOfficialSessions() {
+        assertAllRefused("visitor", visitor.secret());
+        assertAllRefused("device", device.secret());
+    }
+
+    @Test
+    void aSignedInOfficialIsAllowedEverywhere() {
+        String token = Officials.token(t, "kim");
+        for (var e : officialEndpoints().entrySet()) {
+            TestApp.Response r = e.getValue().apply(token);
+            assertEquals(200, r.status(), e.getKey() + ": " + r.body());
+        }
+        assertEquals(204, logout(token).status());
+        assertAllRefused("logged-out session", token);
+    }
+
+    @Test
+    void aDisabledOfficialIsRefusedAtTheNextRequestAndCannotSignInAgain() {
+        String token = Officials.token(t, "kim");
+        String other = Officials.token(t, "lee");
+        assertEquals(200, officialEndpoints().get("POST /api/traces").apply(token).status());
+        Officials.disable(t, "kim");
+        assertAllRefused("disabled official", token);
+        TestApp.Response again = Officials.login(t, "kim", Officials.PASSWORD);
+        assertEquals(401, again.status());
+        assertEquals(200, officialEndpoints().get("POST /api/traces").apply(other).status(), "others are unaffected");
+    }
+
+    @Test
+    void aSessionExpiresAfterThirtyIdleMinutesToTheSecond() {
+        String token = Officials.token(t, "kim");
+        t.clock.advance(Sessions.IDLE.minusSeconds(1));
+        assertEquals(200, officialEndpoints().get("POST /api/traces").apply(token).status(), "29:59 idle is fine");
+        t.clock.advance(Sessions.IDLE);
+        assertAllRefused("idle-expired session", token);
+    }
+
+    @Test
+    void aSessionEndsAfterEightHoursHoweverActive() {
+        TestApp.Response login = Officials.login(t, "kim", Officials.PASSWORD);
+        String token = login.text("token");
+        assertEquals(NOW.plus(Sessions.ABSOLUTE).toString(), login.text("expiresAt"));
+        for (int i = 0; i < 16; i++) {
+            t.clock.advance(Duration.ofMinutes(29));
+            // the query window moves with the clock so it stays inside retention
+            TestApp.Response r = t.post("/api/traces", Officials.trace("010-1234-5678",
+                    t.clock.instant().minus(Duration.ofDays(1)), t.clock.instant(), 30, "CASE-2026-0001"), token);
+            assertEquals(200, r.status());
+        }
+        t.clock.set(NOW.plus(Sessions.ABSOLUTE).minusMillis(1));
+        assertEquals(200, t.post("/api/traces", Officials.trace("010-1234-5678", NOW, NOW, 30, "CASE-2026-0001"),
+                token).status());
+        t.clock.set(NOW.plus(Sessions.ABSOLUTE));
+        TestApp.Response r = t.post("/api/traces", Officials.trace("010-1234-5678", NOW, NOW, 30, "CASE-2026-0001"),
+                token);
+        assertEquals(401, r.status());
+    }
+
+    @Test
+    void historyIsForTheVisitorOnlyWithOneAnswerForUnknownIdAndWrongSecret() {
+        String path = "/api/visitors/" + visitor.id() + "/history";
+        assertEquals(200, t.get(path, visitor.secret()).status());
+        String official = Officials.token(t, "kim");
+        TestApp.Visitor stranger = t.register("Stranger", "010-9999-0000");
+        TestApp.Response wrongSecret = t.get(path, stranger.secret());
+        TestApp.Response unknownId = t.get("/api/visitors/AAAAAAAAAAAAAAAAAAAAAA/history", visitor.secret());
+        assertEquals(401, wrongSecret.status());
+        assertEquals(wrongSecret.body(), unknownId.body());
+        assertEquals(wrongSecret.status(), unknownId.status());
+        for (String bearer : new String[] {null, device.secret(), official}) {
+            assertEquals(401, t.get(path, bearer).status());
+        }
+    }
+
+    @Test
+    void theLoginAnswerIsTheSameForAnUnknownUserAndAWrongPassword() {
+        TestApp.Response unknown = Officials.login(t, "nobody", Officials.PASSWORD);
+        TestApp.Response wrong = Officials.login(t, "kim", "wrong password here");
+        assertEquals(401, unknown.status());
+        assertEquals(unknown.status(), wrong.status());
+        assertEquals(unknown.body(), wrong.body());
+        assertNotEquals(null, unknown.header("Content-Type"));
+        assertEquals(unknown.header("Content-Type"), wrong.header("Content-Type"));
+    }
+}

@@ -1,0 +1,62 @@
+package org.entrylog.official;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code official add} and {@code official disable} from the command line. */
+class OfficialCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void addReadsThePasswordFromStandardInputAndStoresOnlyAnArgon2idHash() throws Exception {
+        var r = ExportRoundTripTest.run("a long enough password\nignored second line\n",
+                "official", "add", "--data", dir.toString(), "--username", "Kim.Health");
+        assertEquals(0, r.exit(), r.out());
+        assertEquals("{\"username\":\"kim.health\"}", r.out().strip());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("entrylog.db"));
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT password_hash FROM official")) {
+            assertTrue(rs.next());
+            String hash = rs.getString(1);
+            assertTrue(hash.startsWith("$argon2id$v=19$m=32768,t=3,p=1$"), hash);
+            assertFalse(hash.contains("a long enough password"));
+        }
+        var twice = ExportRoundTripTest.run("another long password\n", "official", "add", "--data", dir.toString(),
+                "--username", "kim.health");
+        assertEquals(2, twice.exit());
+        assertTrue(twice.out().contains("already exists"), twice.out());
+    }
+
+    @Test
+    void shortPasswordsAndOddUsernamesAreRefused() {
+        var shortPw = ExportRoundTripTest.run("elevenchars\n", "official", "add", "--data", dir.toString(),
+                "--username", "kim");
+        assertEquals(2, shortPw.exit());
+        assertTrue(shortPw.out().contains("at least 12"), shortPw.out());
+        var noInput = ExportRoundTripTest.run("", "official", "add", "--data", dir.toString(), "--username", "kim");
+        assertEquals(2, noInput.exit());
+        var badName = ExportRoundTripTest.run("a long enough password\n", "official", "add", "--data", dir.toString(),
+                "--username", "kim; drop table official");
+        assertEquals(2, badName.exit());
+    }
+
+    @Test
+    void disableEndsTheAccountAndSaysSo() {
+        ExportRoundTripTest.run("a long enough password\n", "official", "add", "--data", dir.toString(), "--username", "kim");
+        var r = ExportRoundTripTest.run("", "official", "disable", "--data", dir.toString(), "--username", "kim");
+        assertEquals(0, r.exit(), r.out());
+        assertEquals("{\"username\":\"kim\",\"disabled\":true,\"sessionsEnded\":0}", r.out().strip());
+        var unknown = ExportRoundTripTest.run("", "official", "disable", "--data", dir.toString(), "--username", "lee");
+        assertEquals(2, unknown.exit());
+    }
+}
