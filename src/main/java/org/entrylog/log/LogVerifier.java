@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Walks {@code scan_log} from its first row and checks that every row carries the hash of the
- * row before it, that no position is missing, and that the newest row is the recorded chain
- * head. A break is accepted only where a purge recorded that it cut the chain there.
+ * Walks a hash-chained log ({@code scan_log}, {@code audit_log}) from its first row and checks that
+ * every row carries the hash of the row before it, that no position is missing, and that the
+ * newest row is the recorded chain head. A break is accepted only where a purge recorded that it
+ * cut the chain there.
  */
 public final class LogVerifier {
 
@@ -33,58 +34,28 @@ public final class LogVerifier {
         }
     }
 
+    /** How one log's rows are hashed, and what else each row must satisfy. */
+    private interface Chain {
+        byte[] rowHash(ResultSet rs) throws SQLException;
+
+        /** A problem with this row beyond its link, or null. */
+        default String check(long seq, ResultSet rs) throws SQLException {
+            return null;
+        }
+    }
+
     private LogVerifier() {}
 
     public static Result verifyScanLog(Connection c) throws SQLException {
-        Map<Long, byte[]> resumes = resumePoints(c, ScanLog.NAME);
-        ChainHead head = ChainHead.read(c, ScanLog.NAME);
-        long entries = 0;
-        int cuts = 0;
-        Long prevSeq = null;
-        byte[] prevHash = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM scan_log ORDER BY seq");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                entries++;
-                long seq = rs.getLong("seq");
-                byte[] carried = rs.getBytes("prev_hash");
-                boolean first = prevSeq == null;
-                byte[] expected = first ? ChainHash.GENESIS : prevHash;
-                if (!Arrays.equals(carried, expected)) {
-                    byte[] vouched = resumes.get(seq);
-                    if (vouched != null && Arrays.equals(vouched, carried)) {
-                        cuts++;
-                    } else if (first) {
-                        return bad(entries, seq, "entry " + seq + " does not start the chain: earlier entries were "
-                                + "removed outside a retention purge, or it was altered", cuts);
-                    } else if (seq != prevSeq + 1) {
-                        return bad(entries, prevSeq + 1, "entries " + (prevSeq + 1) + " to " + (seq - 1)
-                                + " are missing: removed outside a retention purge", cuts);
-                    } else {
-                        return bad(entries, prevSeq, "entry " + prevSeq + " was altered (entry " + seq
-                                + " carries a different hash of it)", cuts);
-                    }
-                }
-                prevSeq = seq;
-                prevHash = ScanLog.rowHash(seq, ScanLog.entry(rs), carried);
-            }
-        }
-        byte[] last = prevHash == null ? null : prevHash;
-        if (last != null && !Arrays.equals(last, head.hash())) {
-            return bad(entries, prevSeq, "entry " + prevSeq + " is not the recorded head of the chain: it was altered, "
-                    + "or newer entries were removed", cuts);
-        }
-        return new Result(true, entries, null, null, cuts);
+        return walk(c, ScanLog.NAME, "entry", LogVerifier::scanRowHash);
     }
 
     /**
-     * Walks {@code audit_log} as {@link #verifyScanLog} walks the scan log, and also checks that
-     * {@code audit_access} (the index behind a visitor's history) lists exactly the visitors that
-     * each chained entry says its answer returned, so no access can be hidden from a visitor.
+     * Walks {@code audit_log} like the scan log, and also checks that {@code audit_access} (the
+     * index behind a visitor's history) lists exactly the visitors that each chained entry says its
+     * answer returned, so no access can be hidden from a visitor.
      */
     public static Result verifyAuditLog(Connection c) throws SQLException {
-        Map<Long, byte[]> resumes = resumePoints(c, AuditLog.NAME);
-        ChainHead head = ChainHead.read(c, AuditLog.NAME);
         Map<Long, Set<String>> access = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT audit_seq, visitor FROM audit_access");
              ResultSet rs = ps.executeQuery()) {
@@ -92,11 +63,57 @@ public final class LogVerifier {
                 access.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(AuditLog.encode(rs.getBytes(2)));
             }
         }
+        Result r = walk(c, AuditLog.NAME, "audit entry", new Chain() {
+            @Override
+            public byte[] rowHash(ResultSet rs) throws SQLException {
+                return AuditLog.rowHash(rs);
+            }
+
+            @Override
+            public String check(long seq, ResultSet rs) throws SQLException {
+                Set<String> listed = AuditLog.idsOf(rs.getString("visitor_ids"));
+                Set<String> indexed = access.remove(seq);
+                if (listed == null || !new HashSet<>(listed).equals(indexed == null ? Set.of() : indexed)) {
+                    return "audit entry " + seq + " and its audit_access rows disagree on the visitors it returned";
+                }
+                return null;
+            }
+        });
+        if (r.ok() && !access.isEmpty()) {
+            long orphan = access.keySet().stream().min(Long::compare).orElseThrow();
+            return bad(r.entries(), orphan, "audit_access names audit entry " + orphan + ", which is not in audit_log",
+                    r.purgeCuts());
+        }
+        return r;
+    }
+
+    /**
+     * The hash of the row at {@code seq} of a log, or null when no such row is held (never written,
+     * or purged). A saved checkpoint names a position and this hash.
+     */
+    public static byte[] hashAt(Connection c, String log, long seq) throws SQLException {
+        Chain chain = ScanLog.NAME.equals(log) ? LogVerifier::scanRowHash : AuditLog::rowHash;
+        String table = ScanLog.NAME.equals(log) ? ScanLog.NAME : AuditLog.NAME;
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " WHERE seq = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? chain.rowHash(rs) : null;
+            }
+        }
+    }
+
+    private static byte[] scanRowHash(ResultSet rs) throws SQLException {
+        return ScanLog.rowHash(rs.getLong("seq"), ScanLog.entry(rs), rs.getBytes("prev_hash"));
+    }
+
+    private static Result walk(Connection c, String log, String noun, Chain chain) throws SQLException {
+        Map<Long, byte[]> resumes = resumePoints(c, log);
+        ChainHead head = ChainHead.read(c, log);
         long entries = 0;
         int cuts = 0;
         Long prevSeq = null;
         byte[] prevHash = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit_log ORDER BY seq");
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + log + " ORDER BY seq");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 entries++;
@@ -109,34 +126,27 @@ public final class LogVerifier {
                     if (vouched != null && Arrays.equals(vouched, carried)) {
                         cuts++;
                     } else if (first) {
-                        return bad(entries, seq, "audit entry " + seq + " does not start the chain: earlier entries "
-                                + "were removed outside a retention purge, or it was altered", cuts);
+                        return bad(entries, seq, noun + " " + seq + " does not start the chain: earlier entries were "
+                                + "removed outside a retention purge, or it was altered", cuts);
                     } else if (seq != prevSeq + 1) {
-                        return bad(entries, prevSeq + 1, "audit entries " + (prevSeq + 1) + " to " + (seq - 1)
+                        return bad(entries, prevSeq + 1, noun + " " + (prevSeq + 1) + " to " + (seq - 1)
                                 + " are missing: removed outside a retention purge", cuts);
                     } else {
-                        return bad(entries, prevSeq, "audit entry " + prevSeq + " was altered (entry " + seq
+                        return bad(entries, prevSeq, noun + " " + prevSeq + " was altered (entry " + seq
                                 + " carries a different hash of it)", cuts);
                     }
                 }
-                Set<String> listed = AuditLog.idsOf(rs.getString("visitor_ids"));
-                Set<String> indexed = access.getOrDefault(seq, Set.of());
-                if (listed == null || !new HashSet<>(listed).equals(indexed)) {
-                    return bad(entries, seq, "audit entry " + seq + " and its audit_access rows disagree on the "
-                            + "visitors it returned", cuts);
+                String problem = chain.check(seq, rs);
+                if (problem != null) {
+                    return bad(entries, seq, problem, cuts);
                 }
-                access.remove(seq);
                 prevSeq = seq;
-                prevHash = AuditLog.rowHash(rs);
+                prevHash = chain.rowHash(rs);
             }
         }
         if (prevHash != null && !Arrays.equals(prevHash, head.hash())) {
-            return bad(entries, prevSeq, "audit entry " + prevSeq + " is not the recorded head of the chain: it was "
+            return bad(entries, prevSeq, noun + " " + prevSeq + " is not the recorded head of the chain: it was "
                     + "altered, or newer entries were removed", cuts);
-        }
-        if (!access.isEmpty()) {
-            long orphan = access.keySet().stream().min(Long::compare).orElseThrow();
-            return bad(entries, orphan, "audit_access names audit entry " + orphan + ", which is not in audit_log", cuts);
         }
         return new Result(true, entries, null, null, cuts);
     }
