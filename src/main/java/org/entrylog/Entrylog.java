@@ -45,6 +45,11 @@ import org.entrylog.web.Limits;
 import org.entrylog.web.Metrics;
 import org.entrylog.scan.ScanQueries;
 import org.entrylog.web.Tls;
+import org.entrylog.transparency.Checkpoints;
+import org.entrylog.transparency.SignedStatements;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.entrylog.web.WebServer;
 import org.entrylog.web.WebServer.Role;
 import org.entrylog.web.WebServer.Route;
@@ -70,6 +75,9 @@ public final class Entrylog implements AutoCloseable {
     public final VenueService venues;
     public final ScanService scans;
     public final Metrics metrics;
+    public final SignedStatements statements;
+    public final Checkpoints checkpoints;
+    private final ScheduledExecutorService jobs;
     public final PhoneNumbers phones;
     public final PhoneHasher phoneHasher;
     public final Sessions sessions;
@@ -100,6 +108,13 @@ public final class Entrylog implements AutoCloseable {
         });
         this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock);
         this.traces = new TraceService(db);
+        this.statements = new SignedStatements(keys);
+        this.checkpoints = new Checkpoints(db, statements, clock);
+        this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "entrylog-jobs");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Opens the data folder (creating keys and schema on first use). */
@@ -123,6 +138,8 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("GET", "/metrics", Role.ANYONE, metrics::scrape));
         r.add(new Route("GET", "/openapi.json", Role.ANYONE, WebServer.resource("/openapi.json", "application/json")));
         r.add(new Route("GET", "/api/keys", Role.ANYONE, passes::keys));
+        r.add(new Route("GET", "/api/checkpoints", Role.ANYONE,
+                ctx -> Http.json(ctx, 200, Map.of("checkpoints", checkpoints.list(1000)))));
         r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));
         r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue));
         r.add(new Route("GET", "/api/visitors/{visitorId}/history", Role.VISITOR, history::history));
@@ -144,11 +161,24 @@ public final class Entrylog implements AutoCloseable {
 
     /** Starts the HTTP server on the configured port (0 picks a free one) and returns the port. */
     public int start() {
+        jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.HOURS);
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;
         server = WebServer.create(routes(), config.port(), tls, metrics, cfg -> { });
         server.start();
         return server.port();
+    }
+
+    /** Takes the daily signed checkpoints of both logs when the last ones are a day old. */
+    public void checkpointIfDue() {
+        try {
+            if (checkpoints.due()) {
+                writes.execute(checkpoints::take);
+                LOG.info("signed checkpoints of scan_log and audit_log taken");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("checkpoint failed, will retry within the hour: {}", e.getMessage());
+        }
     }
 
     /** The TLS certificate in use, or null for plain HTTP. */
@@ -213,6 +243,7 @@ public final class Entrylog implements AutoCloseable {
     /** Stops taking requests, writes what was acknowledged-pending, and closes the database. */
     @Override
     public void close() {
+        jobs.shutdownNow();
         if (server != null) {
             server.stop();
         }

@@ -17,6 +17,7 @@ final class Migrations {
     static final String[] FILES = {
         "001_core.sql",
         "003_officials.sql",
+        "004_transparency.sql",
     };
 
     private Migrations() {}
