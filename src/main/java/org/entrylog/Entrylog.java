@@ -47,6 +47,7 @@ import org.entrylog.scan.ScanQueries;
 import org.entrylog.web.Tls;
 import org.entrylog.transparency.Checkpoints;
 import org.entrylog.transparency.SignedStatements;
+import org.entrylog.transparency.TransparencyController;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -138,6 +139,7 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("GET", "/metrics", Role.ANYONE, metrics::scrape));
         r.add(new Route("GET", "/openapi.json", Role.ANYONE, WebServer.resource("/openapi.json", "application/json")));
         r.add(new Route("GET", "/api/keys", Role.ANYONE, passes::keys));
+        r.add(new Route("GET", "/api/transparency", Role.ANYONE, new TransparencyController(db, config)::get));
         r.add(new Route("GET", "/api/checkpoints", Role.ANYONE,
                 ctx -> Http.json(ctx, 200, Map.of("checkpoints", checkpoints.list(1000)))));
         r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));

@@ -6,24 +6,24 @@ import java.util.Map;
 import org.entrylog.testing.TestApp;
 
 /** Steps shared by the official tests: accounts, sign-in, and scans at chosen instants. */
-final class Officials {
-    static final String PASSWORD = "correct horse battery staple";
+public final class Officials {
+    public static final String PASSWORD = "correct horse battery staple";
 
     private Officials() {}
 
-    static void add(TestApp t, String username) {
+    public static void add(TestApp t, String username) {
         new OfficialAccounts(t.app.db, new Passwords(), t.clock).add(username, PASSWORD);
     }
 
-    static void disable(TestApp t, String username) {
+    public static void disable(TestApp t, String username) {
         new OfficialAccounts(t.app.db, null, t.clock).disable(username);
     }
 
-    static TestApp.Response login(TestApp t, String username, String password) {
+    public static TestApp.Response login(TestApp t, String username, String password) {
         return t.post("/api/sessions", Map.of("username", username, "password", password), null);
     }
 
-    static String token(TestApp t, String username) {
+    public static String token(TestApp t, String username) {
         TestApp.Response r = login(t, username, PASSWORD);
         if (r.status() != 201) {
             throw new AssertionError("login failed: " + r.body());
@@ -32,7 +32,7 @@ final class Officials {
     }
 
     /** A scan of this visitor by this device, at this instant (the server clock is moved there). */
-    static TestApp.Response scanAt(TestApp t, TestApp.Device d, TestApp.Visitor v, Instant at, String direction) {
+    public static TestApp.Response scanAt(TestApp t, TestApp.Device d, TestApp.Visitor v, Instant at, String direction) {
         t.clock.set(at);
         String token = t.pass(v);
         TestApp.Response r = t.post("/api/scans", Map.of("token", token, "direction", direction), d.secret());
@@ -42,7 +42,7 @@ final class Officials {
         return r;
     }
 
-    static Map<String, Object> trace(String phone, Instant from, Instant to, int windowMinutes, String caseRef) {
+    public static Map<String, Object> trace(String phone, Instant from, Instant to, int windowMinutes, String caseRef) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("phone", phone);
         m.put("from", from.toString());
