@@ -21,28 +21,29 @@ public final class ScanLog {
     /** Appends the entry, links it to the chain, and returns its {@code seq}. */
     public static long append(Connection c, Entry e) throws SQLException {
         ChainHead head = ChainHead.read(c, NAME);
-        long seq;
+        // The position is given, not left to SQLite's max(rowid) + 1: once a purge has deleted the
+        // newest rows (late offline scans can be the oldest), that would hand a purged row's seq to a
+        // new scan, and a token_use row of the purged scan would then point at someone else's visit.
+        long seq = head.entries() + 1;
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO scan_log(scan_id, venue_id, device_id, visitor_id, scanned_at, received_at, device_time,"
-                        + " direction, source, prev_hash) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING seq")) {
-            ps.setBytes(1, e.scanId());
-            ps.setLong(2, e.venueId());
-            ps.setLong(3, e.deviceId());
-            ps.setLong(4, e.visitorId());
-            ps.setLong(5, e.scannedAt());
-            ps.setLong(6, e.receivedAt());
+                "INSERT INTO scan_log(seq, scan_id, venue_id, device_id, visitor_id, scanned_at, received_at,"
+                        + " device_time, direction, source, prev_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setLong(1, seq);
+            ps.setBytes(2, e.scanId());
+            ps.setLong(3, e.venueId());
+            ps.setLong(4, e.deviceId());
+            ps.setLong(5, e.visitorId());
+            ps.setLong(6, e.scannedAt());
+            ps.setLong(7, e.receivedAt());
             if (e.deviceTime() == null) {
-                ps.setNull(7, java.sql.Types.INTEGER);
+                ps.setNull(8, java.sql.Types.INTEGER);
             } else {
-                ps.setLong(7, e.deviceTime());
+                ps.setLong(8, e.deviceTime());
             }
-            ps.setInt(8, e.direction());
-            ps.setInt(9, e.source());
-            ps.setBytes(10, head.hash());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                seq = rs.getLong(1);
-            }
+            ps.setInt(9, e.direction());
+            ps.setInt(10, e.source());
+            ps.setBytes(11, head.hash());
+            ps.executeUpdate();
         }
         ChainHead.advance(c, NAME, rowHash(seq, e, head.hash()));
         return seq;
