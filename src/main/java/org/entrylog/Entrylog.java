@@ -12,7 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.config.Config;
@@ -20,6 +22,9 @@ import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.PassController;
 import org.entrylog.pass.QrRenderer;
 import org.entrylog.pass.SigningKeys;
+import org.entrylog.retention.Purger;
+import org.entrylog.retention.RetentionJob;
+import org.entrylog.retention.RetentionPolicy;
 import org.entrylog.scan.ScanController;
 import org.entrylog.scan.ScanService;
 import org.entrylog.store.Database;
@@ -59,6 +64,8 @@ public final class Entrylog implements AutoCloseable {
     public final VisitorService visitors;
     public final VenueService venues;
     public final ScanService scans;
+    public final Purger purger;
+    private final RetentionJob retentionJob;
     private Javalin server;
 
     private Entrylog(Config config, Clock clock) {
@@ -74,6 +81,9 @@ public final class Entrylog implements AutoCloseable {
                 new PhoneNumbers(config.defaultCountry()), clock);
         this.venues = new VenueService(db, clock);
         this.scans = new ScanService(writes, passCodec, visitors, clock, config.offlineWindow());
+        this.purger = new Purger(db, Purger.queued(writes), RetentionPolicy.ofDays(config.retentionDays()), clock,
+                Purger.RunBy.SERVER);
+        this.retentionJob = new RetentionJob(purger, clock);
     }
 
     /** Opens the data folder (creating keys and schema on first use). */
@@ -89,7 +99,7 @@ public final class Entrylog implements AutoCloseable {
         var devices = new DeviceController(venues, writes, max);
         var scanApi = new ScanController(scans, venues, visitors, max);
         List<Route> r = new ArrayList<>();
-        r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, 200, Map.of("status", "ok"))));
+        r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, 200, health())));
         r.add(new Route("GET", "/api/keys", Role.ANYONE, passes::keys));
         r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));
         r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue));
@@ -104,11 +114,34 @@ public final class Entrylog implements AutoCloseable {
         return r;
     }
 
-    /** Starts the HTTP server on the configured port (0 picks a free one) and returns the port. */
+    /**
+     * {@code /health}: {@code "status":"ok"} plus what proves retention to an operator — the
+     * retention period, the newest purge (counts and instants only) and the oldest entry held.
+     */
+    private Map<String, Object> health() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        m.put("retentionDays", config.retentionDays());
+        m.putAll(db.read(Purger::status));
+        Instant checked = retentionJob.lastRun();
+        m.put("retentionCheckedAt", checked == null ? null : checked.toString());
+        return m;
+    }
+
+    /**
+     * Starts the HTTP server on the configured port (0 picks a free one) and returns the port, and
+     * the retention job, whose first purge runs at once (a restored old backup is purged at start).
+     */
     public int start() {
         server = WebServer.create(routes(), cfg -> { });
         server.start(config.port());
+        retentionJob.start();
         return server.port();
+    }
+
+    /** The scheduled purge (for tests and status). */
+    public RetentionJob retentionJob() {
+        return retentionJob;
     }
 
     /** The demo venue of a fresh data folder: made once, its code kept (owner-only) so it can be shown again. */
@@ -171,6 +204,7 @@ public final class Entrylog implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
+        retentionJob.close(); // before the write queue: a running purge closes its record through it
         writes.close();
         db.close();
     }

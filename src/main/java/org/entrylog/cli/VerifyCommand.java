@@ -1,7 +1,9 @@
 package org.entrylog.cli;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.entrylog.log.LogVerifier;
+import org.entrylog.retention.Purger;
 import org.entrylog.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +23,10 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         try (Database db = Database.open(data.config().dataDir())) {
             LogVerifier.Result r = db.read(LogVerifier::verifyScanLog);
-            Main.printJson(spec.commandLine().getOut(), r.toJson());
+            Map<String, Object> out = r.toJson();
+            // How many retention purges the log has been through (closed purge records).
+            out.put("purges", db.read(Purger::status).get("purges"));
+            Main.printJson(spec.commandLine().getOut(), out);
             return r.ok() ? 0 : 1;
         }
     }
