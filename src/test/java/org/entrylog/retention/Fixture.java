@@ -25,6 +25,7 @@ final class Fixture {
 
     /** A scan whose scannedAt is {@code at}: the clock is set there, a fresh pass is shown, the tablet scans. */
     static String scanAt(TestApp t, TestApp.Device d, TestApp.Visitor v, Instant at) {
+        awaitStartupRound(t); // before the test moves the clock, so that round cannot purge early
         t.clock.set(at);
         TestApp.Response r = t.scan(d, t.pass(v));
         assertEquals(201, r.status(), r.body());
@@ -36,6 +37,7 @@ final class Fixture {
      * server at {@code receivedAt} carrying {@code scannedAt = at}.
      */
     static String offlineScan(TestApp t, TestApp.Device d, TestApp.Visitor v, Instant at, Instant receivedAt) {
+        awaitStartupRound(t);
         t.clock.set(at);
         String token = t.pass(v);
         t.clock.set(receivedAt);
@@ -47,9 +49,10 @@ final class Fixture {
     /**
      * {@code n} scans by {@code n / perVisitor} new visitors, appended through the server's write
      * queue as the scan service appends them (fast: no HTTP, no passes), scanned at {@code at} plus
-     * i milliseconds. Returns the internal ids of the first and last visitor made.
+     * i milliseconds.
      */
     static void bulkScans(TestApp t, int n, int perVisitor, Instant at) {
+        awaitStartupRound(t);
         long[] ids = deviceIds(t);
         int done = 0;
         while (done < n) {
@@ -124,13 +127,18 @@ final class Fixture {
     }
 
     /** Waits (up to 10 s) for the server's start-up purge round to have finished. */
-    static void awaitStartupRound(TestApp t) throws InterruptedException {
+    static void awaitStartupRound(TestApp t) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (t.app.retentionJob().lastRun() == null) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the start-up purge did not run");
             }
-            Thread.sleep(20);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 }
