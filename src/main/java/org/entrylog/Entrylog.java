@@ -12,7 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.audit.HistoryController;
@@ -26,6 +28,9 @@ import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.PassController;
 import org.entrylog.pass.QrRenderer;
 import org.entrylog.pass.SigningKeys;
+import org.entrylog.retention.Purger;
+import org.entrylog.retention.RetentionJob;
+import org.entrylog.retention.RetentionPolicy;
 import org.entrylog.scan.ScanController;
 import org.entrylog.scan.ScanService;
 import org.entrylog.store.Database;
@@ -46,6 +51,8 @@ import org.entrylog.web.Metrics;
 import org.entrylog.scan.ScanQueries;
 import org.entrylog.web.Tls;
 import org.entrylog.transparency.Checkpoints;
+import org.entrylog.transparency.Receipts;
+import java.time.Duration;
 import org.entrylog.transparency.SignedStatements;
 import org.entrylog.transparency.TransparencyController;
 import java.util.concurrent.Executors;
@@ -83,6 +90,9 @@ public final class Entrylog implements AutoCloseable {
     public final PhoneHasher phoneHasher;
     public final Sessions sessions;
     public final TraceService traces;
+    public final Purger purger;
+    public final Receipts receipts;
+    private final RetentionJob retentionJob;
     private Javalin server;
     private Tls.Material tls;
 
@@ -116,6 +126,14 @@ public final class Entrylog implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.purger = new Purger(db, Purger.queued(writes), RetentionPolicy.ofDays(config.retentionDays()), clock,
+                Purger.RunBy.SERVER);
+        this.receipts = new Receipts(db, statements);
+        purger.auditRetention(Duration.ofDays(config.auditRetentionDays())).onClosed((id, r) -> {
+            writes.execute(receipts::issueMissing);
+            metrics.purge(r.purgedScans(), r.purgedVisitors());
+        });
+        this.retentionJob = new RetentionJob(purger, clock);
     }
 
     /** Opens the data folder (creating keys and schema on first use). */
@@ -135,11 +153,13 @@ public final class Entrylog implements AutoCloseable {
         var officials = new OfficialController(sessions, traces, phones, phoneHasher, writes, clock,
                 config.retentionDays(), max, limits.address());
         List<Route> r = new ArrayList<>();
-        r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, 200, Map.of("status", "ok"))));
+        r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, 200, health())));
         r.add(new Route("GET", "/metrics", Role.ANYONE, metrics::scrape));
         r.add(new Route("GET", "/openapi.json", Role.ANYONE, WebServer.resource("/openapi.json", "application/json")));
         r.add(new Route("GET", "/api/keys", Role.ANYONE, passes::keys));
         r.add(new Route("GET", "/api/transparency", Role.ANYONE, new TransparencyController(db, config)::get));
+        r.add(new Route("GET", "/api/purges", Role.ANYONE,
+                ctx -> Http.json(ctx, 200, Map.of("receipts", receipts.list(1000)))));
         r.add(new Route("GET", "/api/checkpoints", Role.ANYONE,
                 ctx -> Http.json(ctx, 200, Map.of("checkpoints", checkpoints.list(1000)))));
         r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));
@@ -161,13 +181,32 @@ public final class Entrylog implements AutoCloseable {
         return r;
     }
 
-    /** Starts the HTTP server on the configured port (0 picks a free one) and returns the port. */
+    /**
+     * {@code /health}: {@code "status":"ok"} plus what proves retention to an operator — the
+     * retention period, the newest purge (counts and instants only) and the oldest entry held.
+     */
+    private Map<String, Object> health() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        m.put("retentionDays", config.retentionDays());
+        m.putAll(db.read(Purger::status));
+        Instant checked = retentionJob.lastRun();
+        m.put("retentionCheckedAt", checked == null ? null : checked.toString());
+        return m;
+    }
+
+    /**
+     * Starts the HTTP server on the configured port (0 picks a free one) and returns the port, and
+     * the retention job, whose first purge runs at once (a restored old backup is purged at start).
+     */
     public int start() {
+        writes.execute(receipts::issueMissing); // a purge whose process died before its receipt gets one now
         jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.HOURS);
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;
         server = WebServer.create(routes(), config.port(), tls, metrics, cfg -> { });
         server.start();
+        retentionJob.start();
         return server.port();
     }
 
@@ -186,6 +225,11 @@ public final class Entrylog implements AutoCloseable {
     /** The TLS certificate in use, or null for plain HTTP. */
     public Tls.Material tls() {
         return tls;
+    }
+
+    /** The scheduled purge (for tests and status). */
+    public RetentionJob retentionJob() {
+        return retentionJob;
     }
 
     /** The demo venue of a fresh data folder: made once, its code kept (owner-only) so it can be shown again. */
@@ -249,6 +293,7 @@ public final class Entrylog implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
+        retentionJob.close(); // before the write queue: a running purge closes its record through it
         writes.close();
         db.close();
     }

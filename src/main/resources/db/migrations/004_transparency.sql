@@ -18,3 +18,19 @@ CREATE TRIGGER checkpoint_no_delete BEFORE DELETE ON checkpoint
 BEGIN
     SELECT RAISE(ABORT, 'checkpoints are permanent');
 END;
+
+-- The signed deletion receipt of each closed purge, exactly as published at /api/purges.
+CREATE TABLE purge_receipt (
+    purge_id  INTEGER PRIMARY KEY REFERENCES purge(id), -- the purge it attests
+    statement TEXT    NOT NULL                          -- the signed JSON
+) STRICT;
+
+CREATE TRIGGER purge_receipt_no_update BEFORE UPDATE ON purge_receipt
+BEGIN
+    SELECT RAISE(ABORT, 'receipts are permanent');
+END;
+
+CREATE TRIGGER purge_receipt_no_delete BEFORE DELETE ON purge_receipt
+BEGIN
+    SELECT RAISE(ABORT, 'receipts are permanent');
+END;

@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
             OfficialCommand.class,
             AuditCommand.class,
             UnsealCommand.class,
+            PurgeCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
@@ -36,7 +37,15 @@ public final class Main implements Callable<Integer> {
 
     /** Runs a command line and returns its exit code (for tests, without exiting the JVM). */
     public static int run(String... args) {
+        return run(null, args);
+    }
+
+    /** Runs a command line with its standard output going to {@code out} (null: System.out). */
+    public static int run(PrintWriter out, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (out != null) {
+            cl.setOut(out);
+        }
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String message = e instanceof Config.ConfigException || e instanceof IllegalStateException
                     || e instanceof IllegalArgumentException || e instanceof org.entrylog.common.ApiException

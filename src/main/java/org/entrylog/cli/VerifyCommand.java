@@ -11,8 +11,10 @@ import java.util.concurrent.Callable;
 import org.entrylog.config.Config;
 import org.entrylog.log.LogVerifier;
 import org.entrylog.pass.SigningKeys;
+import org.entrylog.retention.Purger;
 import org.entrylog.store.Database;
 import org.entrylog.transparency.Checkpoints;
+import org.entrylog.transparency.Receipts;
 import org.entrylog.transparency.SignedStatements;
 import org.entrylog.web.Json;
 import picocli.CommandLine.Command;
@@ -47,9 +49,14 @@ final class VerifyCommand implements Callable<Integer> {
             boolean ok = r.ok() && audit.ok();
             Map<String, Object> out = r.toJson();
             out.put("audit", audit.toJson());
+            // How many retention purges the log has been through (closed purge records).
+            out.put("purges", db.read(Purger::status).get("purges"));
+            SignedStatements statements = new SignedStatements(SigningKeys.openOrCreate(config.dataDir(),
+                    Clock.systemUTC()));
+            Map<String, Object> receipts = db.read(c -> Receipts.check(c, statements));
+            ok &= Boolean.TRUE.equals(receipts.get("ok"));
+            out.put("receipts", receipts);
             if (against != null) {
-                SignedStatements statements = new SignedStatements(SigningKeys.openOrCreate(config.dataDir(),
-                        Clock.systemUTC()));
                 List<Map<String, Object>> results = new ArrayList<>();
                 for (JsonNode cp : checkpoints(Json.MAPPER.readTree(Files.readAllBytes(against)))) {
                     Map<String, Object> res = db.read(c -> Checkpoints.checkAgainst(c, cp, statements));

@@ -21,13 +21,13 @@ public final class ScanLog {
     /** Appends the entry, links it to the chain, and returns its {@code seq}. */
     public static long append(Connection c, Entry e) throws SQLException {
         ChainHead head = ChainHead.read(c, NAME);
-        long seq;
+        // The position is given, not left to SQLite's max(rowid) + 1: once a purge has deleted the
+        // newest rows (late offline scans can be the oldest), that would hand a purged row's seq to a
+        // new scan, and a token_use row of the purged scan would then point at someone else's visit.
+        long seq = head.entries() + 1;
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO scan_log(seq, scan_id, venue_id, device_id, visitor_id, scanned_at, received_at,"
                         + " device_time, direction, source, prev_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-            // The position comes from the chain's own count, never from SQLite's rowid choice: a
-            // purge that empties the table must not make the next entry reuse an old number.
-            seq = head.entries() + 1;
             ps.setLong(1, seq);
             ps.setBytes(2, e.scanId());
             ps.setLong(3, e.venueId());

@@ -64,6 +64,7 @@ public final class Database implements AutoCloseable {
             try {
                 checkHealthy(w, file, existed, fullCheck);
                 Migrations.apply(w);
+                ensureIncrementalVacuum(w, file, existed);
             } catch (SQLException | RuntimeException e) {
                 w.close();
                 throw e;
@@ -95,6 +96,38 @@ public final class Database implements AutoCloseable {
             }
         }
         return c;
+    }
+
+    /**
+     * Makes sure the file can give freed pages back ({@code auto_vacuum = INCREMENTAL}), which the
+     * retention purge needs so that purged rows leave the file. The pragma on connect cannot do it:
+     * on a new file the connection is already in WAL mode by then, and SQLite then keeps
+     * auto_vacuum off; on an existing file it takes a VACUUM. So it is checked here, once the schema
+     * is in place, and a file without it is rebuilt once (quick for a new file; for a large old one
+     * it takes as long as copying the file, once).
+     */
+    private static void ensureIncrementalVacuum(Connection c, Path file, boolean existed) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            int mode;
+            try (ResultSet rs = s.executeQuery("PRAGMA auto_vacuum")) {
+                mode = rs.next() ? rs.getInt(1) : 0;
+            }
+            if (mode == 2) {
+                return;
+            }
+            s.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            try {
+                s.execute("VACUUM");
+                if (existed) {
+                    LOG.info("database {} rebuilt once with auto_vacuum=INCREMENTAL, so purged pages can leave the file",
+                            file);
+                }
+            } catch (SQLException e) {
+                // Another process holds the file (a running server): it does this on its own start.
+                LOG.warn("could not switch {} to incremental vacuum now ({}); purges will still zero deleted rows "
+                        + "but the file will not shrink until it is", file, e.getMessage());
+            }
+        }
     }
 
     private static void checkHealthy(Connection c, Path file, boolean existed, boolean fullCheck) throws SQLException {

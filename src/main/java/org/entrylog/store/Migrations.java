@@ -16,6 +16,7 @@ final class Migrations {
     /** In order; the position (1-based) is the version a migration brings the schema to. */
     static final String[] FILES = {
         "001_core.sql",
+        "002_retention.sql",
         "003_officials.sql",
         "004_transparency.sql",
     };

@@ -1,0 +1,168 @@
+package org.entrylog.transparency;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.entrylog.common.Ids;
+import org.entrylog.store.Database;
+import org.entrylog.web.Json;
+
+/**
+ * Signed deletion receipts: one per closed purge, {@code {"asOf","cutoff","purgedScans",
+ * "purgedVisitors","headBefore","headAfter","at","kid","signature"}} plus the purge number and
+ * where the remaining scan chain begins ({@code firstEntry}, {@code firstPrevHash}). Counts and
+ * hashes only: no personal data.
+ */
+public final class Receipts {
+    private final Database db;
+    private final SignedStatements statements;
+
+    public Receipts(Database db, SignedStatements statements) {
+        this.db = db;
+        this.statements = statements;
+    }
+
+    /** Signs and stores the receipt of every closed purge that has none yet; returns how many. */
+    public int issueMissing(Connection c) throws SQLException {
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.id, p.as_of, p.cutoff, p.purged_scans, p.purged_visitors,"
+                + " p.head_before, p.head_after, p.finished_at, p.first_seq, p.first_prev_hash, p.outcome FROM purge p"
+                + " WHERE p.finished_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM purge_receipt r WHERE r.purge_id = p.id)"
+                + " ORDER BY p.id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ObjectNode r = Json.MAPPER.createObjectNode();
+                r.put("purgeId", rs.getLong(1));
+                r.put("asOf", Instant.ofEpochMilli(rs.getLong(2)).toString());
+                r.put("cutoff", Instant.ofEpochMilli(rs.getLong(3)).toString());
+                r.put("purgedScans", rs.getLong(4));
+                r.put("purgedVisitors", rs.getLong(5));
+                r.put("headBefore", hash(rs.getBytes(6)));
+                r.put("headAfter", hash(rs.getBytes(7)));
+                r.put("at", Instant.ofEpochMilli(rs.getLong(8)).toString());
+                long firstSeq = rs.getLong(9);
+                if (rs.wasNull()) {
+                    r.putNull("firstEntry");
+                } else {
+                    r.put("firstEntry", firstSeq);
+                }
+                r.put("firstPrevHash", hash(rs.getBytes(10)));
+                r.put("outcome", rs.getString(11));
+                statements.sign(r);
+                try (PreparedStatement ins = c.prepareStatement(
+                        "INSERT INTO purge_receipt(purge_id, statement) VALUES (?, ?)")) {
+                    ins.setLong(1, rs.getLong(1));
+                    ins.setString(2, Json.write(r));
+                    ins.executeUpdate();
+                }
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The receipt of one purge, or null. */
+    public JsonNode forPurge(long purgeId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT statement FROM purge_receipt WHERE purge_id = ?")) {
+                ps.setLong(1, purgeId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? parse(rs.getString(1)) : null;
+                }
+            }
+        });
+    }
+
+    /** Published receipts, newest first. */
+    public List<JsonNode> list(int limit) {
+        return db.read(c -> all(c, limit));
+    }
+
+    private static List<JsonNode> all(Connection c, int limit) throws SQLException {
+        List<JsonNode> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT statement FROM purge_receipt ORDER BY purge_id DESC LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(parse(rs.getString(1)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What {@code verify} checks of the receipts: each one's signature, that it agrees with the purge
+     * record it attests (so a purge record edited afterwards shows), and that the scan chain still
+     * starts where the newest receipt says, or later.
+     */
+    public static Map<String, Object> check(Connection c, SignedStatements statements) throws SQLException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<JsonNode> receipts = all(c, Integer.MAX_VALUE);
+        m.put("receipts", receipts.size());
+        for (JsonNode r : receipts) {
+            long id = r.path("purgeId").asLong();
+            if (!statements.verify(r)) {
+                return bad(m, "the receipt of purge " + id + " does not carry a valid signature: it was altered");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT cutoff, purged_scans, purged_visitors FROM purge WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !Instant.ofEpochMilli(rs.getLong(1)).toString().equals(r.path("cutoff").asText())
+                            || rs.getLong(2) != r.path("purgedScans").asLong()
+                            || rs.getLong(3) != r.path("purgedVisitors").asLong()) {
+                        return bad(m, "the purge record " + id + " no longer says what its signed receipt says");
+                    }
+                }
+            }
+        }
+        if (!receipts.isEmpty() && !receipts.get(0).path("firstEntry").isNull()) {
+            JsonNode newest = receipts.get(0);
+            long start = newest.path("firstEntry").asLong();
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, prev_hash FROM scan_log ORDER BY seq LIMIT 1");
+                 ResultSet rs = ps.executeQuery()) {
+                boolean held = rs.next();
+                if (held && rs.getLong(1) < start) {
+                    return bad(m, "the scan log starts at entry " + rs.getLong(1) + ", before entry " + start
+                            + " where the last receipt says the purged log began: entries were put back");
+                }
+                if (held && rs.getLong(1) == start
+                        && !Arrays.equals(rs.getBytes(2), Ids.decodeCanonical(newest.path("firstPrevHash").asText()))) {
+                    return bad(m, "entry " + start + " does not carry the hash the last receipt recorded for it");
+                }
+            }
+        }
+        m.put("ok", true);
+        return m;
+    }
+
+    private static Map<String, Object> bad(Map<String, Object> m, String problem) {
+        m.put("ok", false);
+        m.put("problem", problem);
+        return m;
+    }
+
+    private static String hash(byte[] h) {
+        return h == null ? null : Ids.encode(h);
+    }
+
+    private static JsonNode parse(String s) throws SQLException {
+        try {
+            return Json.MAPPER.readTree(s);
+        } catch (IOException e) {
+            throw new SQLException("a stored receipt is not JSON", e);
+        }
+    }
+}
