@@ -25,6 +25,7 @@ import org.entrylog.scan.ScanService;
 import org.entrylog.store.Database;
 import org.entrylog.store.FilePermissions;
 import org.entrylog.store.WriteQueue;
+import org.entrylog.transparency.TransparencyController;
 import org.entrylog.venue.DeviceController;
 import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.AuthorityKey;
@@ -112,10 +113,14 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("POST", "/api/scans", Role.DEVICE, scanApi::scan));
         r.add(new Route("POST", "/api/scans/batch", Role.DEVICE, scanApi::batch));
         r.add(new Route("POST", "/api/manual-entries", Role.DEVICE, scanApi::manual));
+        r.add(new Route("GET", "/api/transparency", Role.ANYONE,
+                new TransparencyController(db, config.retentionDays())::figures));
         for (String page : new String[] {"pass", "scan", "console", "transparency"}) {
             r.add(new Route("GET", "/" + page, Role.ANYONE, WebServer.page(page + ".html")));
         }
         r.add(new Route("GET", "/", Role.ANYONE, WebServer.page("index.html")));
+        // at the root so its scope covers /scan and /pass (a worker's scope is its own folder)
+        r.add(new Route("GET", "/sw.js", Role.ANYONE, WebServer.bundled("sw.js", "text/javascript; charset=utf-8")));
         return r;
     }
 
