@@ -5,7 +5,7 @@
 // (entrylog.pass), so a reload shows the same still-valid code without a new request.
 import { t } from './i18n.js';
 import {
-  ApiError, NetworkError, api, clear, el, errorText, fmtDateTime, initPage, keepScreenOn, show,
+  ApiError, NetworkError, api, clear, el, errorText, fmtDateTime, initPage, keepScreenOn, registerServiceWorker, show,
   storageGet, storageSet, twoStepButton,
 } from './common.js';
 
@@ -22,6 +22,7 @@ let historyTimer = null;
 
 initPage();
 keepScreenOn();
+registerServiceWorker();
 loadRetention();
 wire();
 start();

@@ -7,7 +7,7 @@
 // entrylog.scan.today ({day, count}).
 import { has, t } from './i18n.js';
 import {
-  ApiError, NetworkError, api, errorText, fmtTime, initPage, keepScreenOn, localDay, show,
+  ApiError, NetworkError, api, errorText, fmtTime, initPage, keepScreenOn, registerServiceWorker, localDay, show,
   storageGet, storageSet, twoStepButton,
 } from './common.js';
 import * as queue from './queue.js';
@@ -45,6 +45,7 @@ let offline = false; // the last request failed for want of a connection
 const enrollCode = takeEnrollCode(); // before anything copies the address (language link)
 initPage();
 keepScreenOn();
+registerServiceWorker();
 wire();
 boot(enrollCode);
 
