@@ -535,6 +535,7 @@ async function flush() {
       for (const item of group.filter((i) => i.kind === 'manual')) {
         try {
           await api('POST', '/api/manual-entries', { body: item.body, token: secret, timeoutMs: 10000 });
+          setOffline(false); // the server answered: take the offline banner down
           sent += 1;
           if (localDay(new Date(item.body.scannedAt)) === localDay()) bumpToday();
           await queue.remove([item.id]);
