@@ -89,9 +89,40 @@ class ScannerOfflineTest {
                     b.waitUntil("the queue is sent", Duration.ofSeconds(25), () -> "0".equals(b.text("#pending-count")));
                     assertEquals(3, second.count("SELECT count(*) FROM scan_log"), "A online, then B and the manual entry");
                     assertEquals("3", b.text("#today-count"));
+                    b.waitUntil("the offline banner goes", WAIT, () -> b.attr("#offline-banner", "hidden") != null);
                     assertEquals(List.of(), b.cspViolations());
                 }
             }
+        }
+    }
+    @Test
+    void aTabletThatLosesItsNetworkQueuesAtOnceAndSendsWhenTheNetworkReturns() throws Exception {
+        MutableClock clock = MutableClock.at("2026-03-02T09:00:00Z");
+        try (RealTime time = RealTime.follow(clock);
+             TestApp app = new TestApp(Files.createDirectory(tmp.resolve("data")), clock, Map.of("ENTRYLOG_RATE_LIMITS", "off"));
+             Browser b = Browser.launch(Files.createDirectory(tmp.resolve("profile")), FakeCamera.blank(tmp.resolve("wall.y4m")))) {
+            String code = app.app.venues.add("Night Market", null).enrollmentCode();
+            b.open(app.base + "/scan?enroll=" + code);
+            b.waitUntil("the enrolled scanner", WAIT, () -> b.attr("#scanner-section", "hidden") == null);
+
+            b.offline(true);
+            b.waitUntil("the offline banner", WAIT, () -> b.attr("#offline-banner", "hidden") == null);
+            b.el("#manual-open").click();
+            b.type("#manual-name", "Choi Yuna");
+            b.type("#manual-phone", "+82 10 7777 8888");
+            b.el("#manual-submit").click();
+            b.waitUntil("the entry is queued", WAIT, () -> "queued".equals(b.attr("#result", "data-state")));
+            assertEquals("1", b.text("#pending-count"));
+            assertEquals(0, app.count("SELECT count(*) FROM scan_log"));
+
+            // The browser's 'online' event sends the queue at once, before the 10 s round.
+            long back = System.nanoTime();
+            b.offline(false);
+            b.waitUntil("the queue is sent", WAIT, () -> "0".equals(b.text("#pending-count")));
+            assertTrue(System.nanoTime() - back < Duration.ofSeconds(5).toNanos(), "sent on 'online', not on the timer");
+            assertEquals(1, app.count("SELECT count(*) FROM scan_log"));
+            assertEquals("1", b.text("#today-count"));
+            b.waitUntil("the offline banner goes", WAIT, () -> b.attr("#offline-banner", "hidden") != null);
         }
     }
 }
