@@ -7,6 +7,7 @@
 // and on*="" attributes. And it refuses innerHTML / outerHTML / insertAdjacentHTML /
 // document.write in our own scripts, because names shown in the pages are attacker-chosen
 // text (THREATS #16).
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -78,6 +79,23 @@ cpSync(join(jsqrDir, 'dist', 'jsQR.js'), join(vendor, 'jsQR.js'));
 const licence = join(jsqrDir, 'LICENSE');
 if (existsSync(licence)) cpSync(licence, join(vendor, 'jsQR.LICENSE.txt'));
 writeFileSync(join(vendor, 'VERSIONS.txt'), `jsqr ${jsqrVersion} (npm, Apache-2.0)\n`);
+
+// The service worker: every file it pre-caches must exist, and its BUILD is a hash of
+// everything else in dist/, so a changed page or asset makes a new worker (and a new cache).
+const swFile = join(dist, 'sw.js');
+const swText = readFileSync(swFile, 'utf8');
+const listed = [...(swText.match(/const PRECACHE = \[([\s\S]*?)\];/) || [, ''])[1].matchAll(/'([^']+)'/g)].map((m) => m[1]);
+const pageOf = (url) => (url.startsWith('/assets/') ? url.slice(1) : `${url.slice(1)}.html`);
+const missing = listed.filter((url) => !existsSync(join(dist, pageOf(url))));
+if (!listed.length || missing.length || !swText.includes('__ENTRYLOG_BUILD__')) {
+  console.error(`scanner-ui build refused: sw.js pre-caches missing files or lacks its BUILD mark: ${missing.join(', ')}`);
+  process.exit(1);
+}
+const hash = createHash('sha256');
+for (const f of walk(dist).filter((f) => f !== swFile).sort()) {
+  hash.update(relative(dist, f)).update('\0').update(readFileSync(f));
+}
+writeFileSync(swFile, swText.replace('__ENTRYLOG_BUILD__', hash.digest('hex').slice(0, 16)));
 
 const files = walk(dist).map((f) => relative(dist, f)).sort();
 console.log(`scanner-ui: built ${files.length} files into dist/`);

@@ -212,3 +212,13 @@ export function keepScreenOn() {
   document.addEventListener('pointerdown', request, { once: true });
   request();
 }
+
+/**
+ * Registers the service worker (/sw.js) that keeps /scan and /pass loadable offline. A
+ * browser without one, or a refusal (private mode, insecure origin), leaves the page as it
+ * was: online it works the same, it just cannot be reloaded without the server.
+ */
+export function registerServiceWorker() {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
+}

@@ -5,7 +5,7 @@
 // (entrylog.pass), so a reload shows the same still-valid code without a new request.
 import { t } from './i18n.js';
 import {
-  ApiError, NetworkError, api, clear, el, errorText, fmtDateTime, initPage, keepScreenOn, show,
+  ApiError, NetworkError, api, clear, el, errorText, fmtDateTime, initPage, keepScreenOn, registerServiceWorker, show,
   storageGet, storageSet, twoStepButton,
 } from './common.js';
 
@@ -22,6 +22,7 @@ let historyTimer = null;
 
 initPage();
 keepScreenOn();
+registerServiceWorker();
 loadRetention();
 wire();
 start();
@@ -179,6 +180,7 @@ async function renew(manual = false) {
     pass = { token: d.token, expiresAt: d.expiresAt, qrPng: d.qrPng, localExpiry, issuedLocal: Date.now() };
     storageSet(KEY_PASS, pass);
     setStatus('');
+    renewing = false; // before showPass(), whose tick() would otherwise say "Renewing…" over the new code
     showPass();
     scheduleRenewal();
   } catch (err) {
@@ -278,10 +280,8 @@ async function loadHistory() {
     show(error, false);
     renderHistory(res.data || {});
   } catch (err) {
-    if (err instanceof ApiError && [401, 403, 404].includes(err.status)) {
-      lost();
-      return;
-    }
+    // Only the pass endpoint decides that the registration is gone (its next renewal is
+    // seconds away): a history that cannot be read must not take the QR off the screen.
     error.textContent = errorText(err);
     show(error, true);
   }

@@ -7,7 +7,7 @@
 // entrylog.scan.today ({day, count}).
 import { has, t } from './i18n.js';
 import {
-  ApiError, NetworkError, api, errorText, fmtTime, initPage, keepScreenOn, localDay, show,
+  ApiError, NetworkError, api, errorText, fmtTime, initPage, keepScreenOn, registerServiceWorker, localDay, show,
   storageGet, storageSet, twoStepButton,
 } from './common.js';
 import * as queue from './queue.js';
@@ -45,6 +45,7 @@ let offline = false; // the last request failed for want of a connection
 const enrollCode = takeEnrollCode(); // before anything copies the address (language link)
 initPage();
 keepScreenOn();
+registerServiceWorker();
 wire();
 boot(enrollCode);
 
@@ -534,6 +535,7 @@ async function flush() {
       for (const item of group.filter((i) => i.kind === 'manual')) {
         try {
           await api('POST', '/api/manual-entries', { body: item.body, token: secret, timeoutMs: 10000 });
+          setOffline(false); // the server answered: take the offline banner down
           sent += 1;
           if (localDay(new Date(item.body.scannedAt)) === localDay()) bumpToday();
           await queue.remove([item.id]);

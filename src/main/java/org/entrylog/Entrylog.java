@@ -36,6 +36,7 @@ import org.entrylog.scan.ScanService;
 import org.entrylog.store.Database;
 import org.entrylog.store.FilePermissions;
 import org.entrylog.store.WriteQueue;
+import org.entrylog.transparency.TransparencyController;
 import org.entrylog.venue.DeviceController;
 import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.AuthorityKey;
@@ -54,7 +55,6 @@ import org.entrylog.transparency.Checkpoints;
 import org.entrylog.transparency.Receipts;
 import java.time.Duration;
 import org.entrylog.transparency.SignedStatements;
-import org.entrylog.transparency.TransparencyController;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -178,6 +178,8 @@ public final class Entrylog implements AutoCloseable {
             r.add(new Route("GET", "/" + page, Role.ANYONE, WebServer.page(page + ".html")));
         }
         r.add(new Route("GET", "/", Role.ANYONE, WebServer.page("index.html")));
+        // at the root so its scope covers /scan and /pass (a worker's scope is its own folder)
+        r.add(new Route("GET", "/sw.js", Role.ANYONE, WebServer.bundled("sw.js", "text/javascript; charset=utf-8")));
         return r;
     }
 

@@ -188,6 +188,15 @@ public final class WebServer {
 
     /** A handler that serves one page of the UI bundled at {@code /public/<name>}. */
     public static Handler page(String name) {
+        return bundled(name, "text/html; charset=utf-8");
+    }
+
+    /**
+     * A handler that serves one file of the UI bundled at {@code /public/<name>} with the given
+     * type. {@code no-cache}: the browser revalidates every time, so a new jar's pages (and its
+     * service worker, which decides what the scanner keeps offline) take effect at the next load.
+     */
+    public static Handler bundled(String name, String contentType) {
         return ctx -> {
             try (InputStream in = WebServer.class.getResourceAsStream("/public/" + name)) {
                 if (in == null) {
@@ -196,7 +205,7 @@ public final class WebServer {
                     return;
                 }
                 ctx.header("Cache-Control", "no-cache");
-                ctx.contentType("text/html; charset=utf-8").result(in.readAllBytes());
+                ctx.contentType(contentType).result(in.readAllBytes());
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
