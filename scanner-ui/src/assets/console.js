@@ -66,7 +66,8 @@ function toLocalInput(d) {
 
 function setDefaultRange() {
   const now = new Date();
-  if (!$('trace-to').value) $('trace-to').value = toLocalInput(now);
+  // the input has minute precision: round "now" up, so visits in the current minute are included
+  if (!$('trace-to').value) $('trace-to').value = toLocalInput(new Date(now.getTime() + 60000));
   if (!$('trace-from').value) $('trace-from').value = toLocalInput(new Date(now.getTime() - 14 * 86400000));
 }
 
