@@ -136,6 +136,9 @@ public final class WebServer {
                                         int code, String message, Throwable cause, org.eclipse.jetty.util.Callback callback) {
             ApiException e = fromStatus(code);
             response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+            // Jetty drops the connection after some of these (a NUL in the path): say so, or a client
+            // that keeps connections alive sends its next request into a closed socket
+            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");
             response.write(true, java.nio.ByteBuffer.wrap(Json.write(Http.error(e)).getBytes(
                     java.nio.charset.StandardCharsets.UTF_8)), callback);
         }
