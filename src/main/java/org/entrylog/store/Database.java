@@ -63,6 +63,9 @@ public final class Database implements AutoCloseable {
             Connection w = connect(file, false);
             try {
                 checkHealthy(w, file, existed, fullCheck);
+                // Only now, with the file known to be ours (or new), may anything be written to it:
+                // switching to WAL rewrites the header, which must not happen to a foreign file.
+                useWal(w);
                 Migrations.apply(w);
                 ensureIncrementalVacuum(w, file, existed);
             } catch (SQLException | RuntimeException e) {
@@ -76,13 +79,24 @@ public final class Database implements AutoCloseable {
             FilePermissions.ownerOnly(file);
             return new Database(file, w, pool);
         } catch (SQLException | IOException e) {
+            if (e instanceof org.sqlite.SQLiteException se && se.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_NOTADB) {
+                throw new StoreException("The file " + dataDir.resolve(FILE_NAME) + " is not a database (not SQLite, or "
+                        + "encrypted or damaged beyond its header). Refusing to start; the file was left untouched.", e);
+            }
             throw new StoreException("Cannot open the database " + dataDir.resolve(FILE_NAME) + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * A connection with the per-connection settings. The journal mode is a setting of the file,
+     * not of the connection: the writer sets it in {@link #useWal} only after the file passed the
+     * checks; read-only connections, opened after that, find it set.
+     */
     private static Connection connect(Path file, boolean readOnly) throws SQLException {
         SQLiteConfig cfg = new SQLiteConfig();
-        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        if (readOnly) {
+            cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        }
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         cfg.setBusyTimeout(BUSY_TIMEOUT_MS);
         cfg.enforceForeignKeys(true);
@@ -91,20 +105,16 @@ public final class Database implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA trusted_schema = OFF");
             s.execute("PRAGMA secure_delete = ON");
-            if (!readOnly) {
-                s.execute("PRAGMA auto_vacuum = INCREMENTAL"); // takes effect on a new file only
-            }
         }
         return c;
     }
 
     /**
      * Makes sure the file can give freed pages back ({@code auto_vacuum = INCREMENTAL}), which the
-     * retention purge needs so that purged rows leave the file. The pragma on connect cannot do it:
-     * on a new file the connection is already in WAL mode by then, and SQLite then keeps
-     * auto_vacuum off; on an existing file it takes a VACUUM. So it is checked here, once the schema
-     * is in place, and a file without it is rebuilt once (quick for a new file; for a large old one
-     * it takes as long as copying the file, once).
+     * retention purge needs so that purged rows leave the file. {@link #useWal} asks for it before a
+     * new file gets its first table; a file made without it (by an older entrylog) takes a VACUUM,
+     * so it is checked here, once the schema is in place, and such a file is rebuilt once (for a
+     * large old one that takes as long as copying the file, once).
      */
     private static void ensureIncrementalVacuum(Connection c, Path file, boolean existed) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -130,6 +140,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    private static void useWal(Connection w) throws SQLException {
+        try (Statement s = w.createStatement()) {
+            s.execute("PRAGMA auto_vacuum = INCREMENTAL"); // takes effect on a new file only
+            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
+                String mode = rs.next() ? rs.getString(1) : "";
+                if (!"wal".equalsIgnoreCase(mode)) {
+                    throw new StoreException("The database cannot be switched to WAL mode (it stays in '" + mode
+                            + "' mode); refusing to run without it.");
+                }
+            }
+        }
+    }
+
     private static void checkHealthy(Connection c, Path file, boolean existed, boolean fullCheck) throws SQLException {
         try (Statement s = c.createStatement()) {
             if (existed && fullCheck) {
@@ -149,6 +172,7 @@ public final class Database implements AutoCloseable {
                                 + "start; point ENTRYLOG_DATA at an empty or an entrylog data folder.");
                     }
                 }
+                Migrations.requireKnownVersion(c);
             }
         } catch (SQLException e) {
             throw new StoreException("The database " + file + " cannot be read (" + e.getMessage()
@@ -248,20 +272,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the read-only connections first and the writer last: the last connection to close
+     * checkpoints the WAL into the main file and removes it, which only a writable one can do. So a
+     * cleanly stopped server leaves one self-contained {@code entrylog.db}, safe to copy alone.
+     */
     @Override
     public void close() {
-        synchronized (writer) {
-            try {
-                writer.close();
-            } catch (SQLException e) {
-                LOG.warn("closing the write connection: {}", e.getMessage());
-            }
-        }
         for (Connection c : readers) {
             try {
                 c.close();
             } catch (SQLException ignored) {
                 // closing anyway
+            }
+        }
+        synchronized (writer) {
+            try {
+                writer.close();
+            } catch (SQLException e) {
+                LOG.warn("closing the write connection: {}", e.getMessage());
             }
         }
     }

@@ -29,12 +29,18 @@ final class Migrations {
         }
     }
 
-    static void apply(Connection c) throws SQLException {
+    /** Refuses a database whose schema is newer than this entrylog knows (checked before anything is written). */
+    static void requireKnownVersion(Connection c) throws SQLException {
         int version = userVersion(c);
         if (version > FILES.length) {
             throw new StoreException("The database has schema version " + version + " but this entrylog knows only "
                     + FILES.length + ". Refusing to run an older entrylog on a newer database.");
         }
+    }
+
+    static void apply(Connection c) throws SQLException {
+        requireKnownVersion(c);
+        int version = userVersion(c);
         for (int v = version + 1; v <= FILES.length; v++) {
             String sql = Database.resource("/db/migrations/" + FILES[v - 1]);
             if (sql == null) {

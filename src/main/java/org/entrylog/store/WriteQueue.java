@@ -121,6 +121,7 @@ public final class WriteQueue implements AutoCloseable {
         Connection c = db.writer();
         Object[] results = new Object[batch.size()];
         RuntimeException[] failures = new RuntimeException[batch.size()];
+        SQLException storageFault = null;
         synchronized (c) {
             try (Statement s = c.createStatement()) {
                 s.execute("BEGIN IMMEDIATE");
@@ -134,6 +135,7 @@ public final class WriteQueue implements AutoCloseable {
                         s.execute("RELEASE task");
                         failures[i] = e instanceof SQLException se ? StoreException.from(se) : (RuntimeException) e;
                         if (isStorageFault(failures[i])) {
+                            storageFault = e instanceof SQLException se ? se : null;
                             throw failures[i];
                         }
                     }
@@ -147,6 +149,8 @@ public final class WriteQueue implements AutoCloseable {
                 if (!(failure instanceof ApiException)) {
                     LOG.error("write batch of {} failed and was rolled back: {}", batch.size(), e.getMessage());
                     failure = ApiException.unavailable("The server could not save this; nothing was written. Try again.");
+                } else if (isStorageFault(failure)) {
+                    alarm(batch.size(), e instanceof SQLException se ? se : storageFault);
                 }
                 for (Job<?> job : batch) {
                     job.answer().completeExceptionally(failure);
@@ -158,6 +162,26 @@ public final class WriteQueue implements AutoCloseable {
             complete(batch.get(i), results[i], failures[i]);
         }
     }
+
+    /**
+     * A full disk, an I/O error or a lock held too long is answered 503 to the client, and must
+     * also reach the operator: logged as an error, at most once every 10 s with a count in between,
+     * so a full disk under load does not flood the log. SQLite's messages name no data, only codes.
+     */
+    private void alarm(int writes, SQLException cause) {
+        refusedSinceAlarm += writes;
+        long now = System.nanoTime();
+        if (lastAlarm != 0 && now - lastAlarm < TimeUnit.SECONDS.toNanos(10)) {
+            return;
+        }
+        LOG.error("storage fault: {} write(s) refused with 503 since the last report; nothing was written: {}",
+                refusedSinceAlarm, cause == null ? "busy or unavailable" : cause.getMessage());
+        lastAlarm = now;
+        refusedSinceAlarm = 0;
+    }
+
+    private long lastAlarm;
+    private long refusedSinceAlarm;
 
     private static boolean isStorageFault(RuntimeException e) {
         return e instanceof ApiException a && a.status() == 503;

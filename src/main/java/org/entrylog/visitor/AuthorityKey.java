@@ -51,7 +51,12 @@ public final class AuthorityKey {
                 X25519PrivateKeyParameters sk = new X25519PrivateKeyParameters(new SecureRandom());
                 Files.createDirectories(dataDir);
                 FilePermissions.writeOwnerOnly(priv, privatePem(sk).getBytes(StandardCharsets.US_ASCII));
-                Files.writeString(pub, publicPem(sk.generatePublicKey()), StandardCharsets.US_ASCII);
+                // written whole or not at all: the public file is what marks the pair as made, so a
+                // crash half-way through must not leave a truncated one that blocks every later start
+                Path tmp = pub.resolveSibling(PUBLIC_FILE + ".tmp");
+                Files.writeString(tmp, publicPem(sk.generatePublicKey()), StandardCharsets.US_ASCII);
+                Files.move(tmp, pub, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 LOG.warn("DEMO AUTHORITY KEY: no ENTRYLOG_AUTHORITY_PUBLIC_KEY was set, so a demo key pair was written to "
                         + "{} and {}. Whoever holds this data folder can open visitor identities. For trials only: set "
                         + "ENTRYLOG_AUTHORITY_PUBLIC_KEY to the health authority's public key in production.", pub, priv);

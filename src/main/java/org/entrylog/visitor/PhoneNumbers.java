@@ -4,6 +4,7 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Phone numbers in any common notation ({@code 010-1234-5678}, {@code +82 10 1234 5678},
@@ -12,6 +13,7 @@ import java.util.Optional;
 public final class PhoneNumbers {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final int MAX_INPUT = 40;
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
     private final String defaultRegion;
 
@@ -29,7 +31,10 @@ public final class PhoneNumbers {
             if (!UTIL.isValidNumber(n)) {
                 return Optional.empty();
             }
-            return Optional.of(UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.E164));
+            String e164 = UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.E164);
+            // libphonenumber calls some 16-digit German numbers valid; E.164 allows 15 digits at most,
+            // and the sealed identity and the phone hash are promised in E.164.
+            return E164.matcher(e164).matches() ? Optional.of(e164) : Optional.empty();
         } catch (NumberParseException e) {
             return Optional.empty();
         }

@@ -66,6 +66,8 @@ public final class WebServer {
             config.routes.before(metrics::requestStarted);
             config.routes.after(metrics::requestFinished);
             config.routes.after(WebServer::requestDone);
+            config.routes.after(WebServer::drainUnreadBody);
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             for (Route r : routes) {
                 Handler h = ctx -> {
                     ctx.attribute(Metrics.ROUTE, r.path());
@@ -123,15 +125,65 @@ public final class WebServer {
     }
 
     private static ApiException fromJavalin(HttpResponseException e) {
-        return switch (e.getStatus()) {
+        return fromStatus(e.getStatus());
+    }
+
+    private static ApiException fromStatus(int status) {
+        return switch (status) {
             case 413 -> new ApiException(413, "payload_too_large", "The request body is too large.");
             case 404 -> ApiException.notFound();
             case 401 -> ApiException.unauthorized();
             case 403 -> ApiException.forbidden("Forbidden.");
-            default -> e.getStatus() < 500
-                    ? new ApiException(e.getStatus(), "bad_request", "The request was not understood.")
-                    : new ApiException(e.getStatus(), "unavailable", "The server cannot answer right now.");
+            default -> status < 500
+                    ? new ApiException(status, "bad_request", "The request was not understood.")
+                    : new ApiException(status, "unavailable", "The server cannot answer right now.");
         };
+    }
+
+    /** Largest body a refused request is read to the end for (see {@link #drainUnreadBody}). */
+    private static final int DRAIN_LIMIT = 1024 * 1024;
+
+    /**
+     * A request refused before its body was read (401, 413, 429, any early refusal) leaves the body
+     * unread, and Jetty then closes the kept-alive connection after answering. A client that has
+     * already sent its next request on that connection (java.net.http does) gets a closed socket
+     * instead of an answer (found by fuzzing). Reading the rest of a body that declared up to 1 MiB
+     * (or no size) keeps the connection usable; a larger body is not read, and its connection closes.
+     */
+    private static void drainUnreadBody(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared == 0 || declared > DRAIN_LIMIT) {
+            return;
+        }
+        try {
+            java.io.InputStream in = ctx.req().getInputStream();
+            long left = DRAIN_LIMIT;
+            byte[] buf = new byte[8192];
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the client went away or the body was already consumed: nothing to drain
+        }
+    }
+
+    /**
+     * Errors Jetty answers by itself, before a request reaches the routes (a malformed URI, a bad
+     * header): JSON like every other error of the API, never Jetty's HTML page.
+     */
+    static final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
+        @Override
+        protected void generateResponse(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                                        int code, String message, Throwable cause, org.eclipse.jetty.util.Callback callback) {
+            ApiException e = fromStatus(code);
+            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+            // Jetty drops the connection after some of these (a NUL in the path): say so, or a client
+            // that keeps connections alive sends its next request into a closed socket
+            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");
+            response.write(true, java.nio.ByteBuffer.wrap(Json.write(Http.error(e)).getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)), callback);
+        }
     }
 
     static void respond(Context ctx, ApiException e) {
