@@ -29,7 +29,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code clients=32} concurrent HTTP clients; {@code visitors=512} registered for the load</li>
  *   <li>{@code sizes=1000000,10000000} scan_log sizes for the contact queries (generated once under
  *       {@code target/bench} and kept for the next run)</li>
- *   <li>{@code heap=256m} the server child JVM's -Xmx</li>
+ *   <li>{@code heap=256m} the server child JVM's -Xmx; {@code serverJvm=A;B} more options for it
+ *       (e.g. {@code -XX:StartFlightRecording=filename=/tmp/server.jfr} to profile)</li>
  * </ul>
  * The report is printed and written to {@code target/bench/report-<time>.md}.
  */
@@ -46,6 +47,9 @@ public final class Bench {
                 } else if (!a.equals("all") && !a.isBlank()) {
                     throw new IllegalArgumentException("unknown argument " + a);
                 }
+            }
+            if (m.containsKey("serverJvm")) {
+                System.setProperty("bench.serverJvm", m.get("serverJvm"));
             }
             List<Long> sizes = new ArrayList<>();
             for (String s : m.getOrDefault("sizes", "1000000,10000000").split(",")) {

@@ -88,10 +88,12 @@ final class HttpWorkloads {
             }
 
             RssSampler rss = new RssSampler(server);
+            Cpu cpu = new Cpu(server);
             Load.Result ingest = Load.run(o.clients(), Duration.ofSeconds(o.warmup()), Duration.ofSeconds(o.seconds()),
                     perClient, 201, (c, i) -> send(base + "/api/scans",
                             "{\"token\":\"" + tokens[c][i] + "\"}", devices.get(c)));
             double ingestRss = rss.stop();
+            cpu.report(report, "scan", ingest);
             report.add("scan ingest, " + o.clients() + " clients", "scans/s", ingest.rate());
             report.add("scan ingest / raw durable commits", "×", ingest.rate() / raw.commitsPerSecond());
             report.add("scan ingest p50", "ms", ingest.millis(0.50));
@@ -101,12 +103,14 @@ final class HttpWorkloads {
                     ? " (a client used all its pre-made passes: raise maxPerClient)" : ""));
 
             rss = new RssSampler(server);
+            cpu = new Cpu(server);
             Load.Result passes = Load.run(o.clients(), Duration.ofSeconds(o.warmup()), Duration.ofSeconds(o.seconds()),
                     1_000_000, 201, (c, i) -> {
                         int v = (c + o.clients() * i) % visitorCount;
                         return send(base + "/api/visitors/" + visitorIds[v] + "/passes", "", visitorSecrets[v]);
                     });
             double passRss = rss.stop();
+            cpu.report(report, "pass", passes);
             report.add("pass issuance with qrPng, " + o.clients() + " clients", "passes/s", passes.rate());
             report.add("pass issuance p99", "ms", passes.millis(0.99));
             report.add("server RSS max during pass issuance (-Xmx" + o.heap() + ")", "MiB", passRss);
@@ -156,6 +160,29 @@ final class HttpWorkloads {
             b.header("Authorization", "Bearer " + bearer);
         }
         return b.build();
+    }
+
+    /**
+     * CPU used by the server and by this load generator over a load (warm-up included), per answered
+     * request: on two cores, the two together bound the rate.
+     */
+    static final class Cpu {
+        private final ServerProcess server;
+        private final double server0;
+        private final double self0;
+
+        Cpu(ServerProcess server) {
+            this.server = server;
+            this.server0 = server.cpuSeconds();
+            this.self0 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
+        }
+
+        void report(Bench.Report report, String what, Load.Result r) {
+            report.note(what + " CPU per request, all " + r.all() + " requests of the run: server "
+                    + Stats.fmt((server.cpuSeconds() - server0) * 1e6 / r.all()) + " µs, load generator "
+                    + Stats.fmt((ServerProcess.cpuSeconds(ProcessHandle.current().pid()) - self0) * 1e6 / r.all())
+                    + " µs");
+        }
     }
 
     /** Samples the server's RSS every 200 ms until stopped; returns the largest. */

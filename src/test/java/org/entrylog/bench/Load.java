@@ -22,7 +22,7 @@ final class Load {
 
     /** What one run measured. Latencies are in nanoseconds, sorted. */
     record Result(long ok, long failed, double seconds, long[] latencies, Map<Integer, Long> statuses,
-                  boolean exhausted) {
+                  boolean exhausted, long all) {
         double rate() {
             return ok / seconds;
         }
@@ -41,6 +41,7 @@ final class Load {
         long until = from + measure.toNanos();
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        AtomicLong answered = new AtomicLong();
         Map<Integer, Long> statuses = new ConcurrentHashMap<>();
         List<long[]> lat = new ArrayList<>();
         int[] counts = new int[clients];
@@ -65,6 +66,7 @@ final class Load {
                         status = -1;
                     }
                     long t1 = System.nanoTime();
+                    answered.incrementAndGet();
                     if (t0 >= from && t1 <= until) {
                         statuses.merge(status, 1L, Long::sum);
                         if (status == okStatus) {
@@ -97,6 +99,6 @@ final class Load {
             k += counts[t];
         }
         java.util.Arrays.sort(all);
-        return new Result(ok.get(), failed.get(), measure.toNanos() / 1e9, all, new TreeMap<>(statuses), exhausted[0]);
+        return new Result(ok.get(), failed.get(), measure.toNanos() / 1e9, all, new TreeMap<>(statuses), exhausted[0], answered.get());
     }
 }

@@ -50,6 +50,13 @@ public class QrBench {
     }
 
     @Benchmark
+    public BitMatrix zxingEncodeFixedMask() throws Exception {
+        Map<EncodeHintType, Object> hints = new java.util.HashMap<>(HINTS);
+        hints.put(EncodeHintType.QR_MASK_PATTERN, 0);
+        return new QRCodeWriter().encode(token, BarcodeFormat.QR_CODE, 0, 0, hints);
+    }
+
+    @Benchmark
     public String serverDataUrl() {
         return renderer.dataUrl(token);
     }

@@ -30,7 +30,12 @@ final class ServerProcess implements AutoCloseable {
 
     static ServerProcess start(Path dataDir, String heap, Map<String, String> env, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap));
+        String extra = System.getProperty("bench.serverJvm", ""); // the serverJvm= argument, options split by ';'
+        if (!extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split(";")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "org.entrylog.cli.Main", "serve", "--data", dataDir.toString(), "--port", "0"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("ENTRYLOG_"));
@@ -43,6 +48,9 @@ final class ServerProcess implements AutoCloseable {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
+            while (line != null && !line.startsWith("{")) { // e.g. JFR's "Started recording" line
+                line = out.readLine();
+            }
             if (line == null) {
                 throw new IOException("the server exited before it served; see " + log + ":\n" + Files.readString(log));
             }
@@ -83,6 +91,22 @@ final class ServerProcess implements AutoCloseable {
             // gone
         }
         return Double.NaN;
+    }
+
+    /** CPU time the server process has used so far, in seconds (user + system, Linux /proc). */
+    double cpuSeconds() {
+        return cpuSeconds(process.pid());
+    }
+
+    /** CPU time of a process by pid, in seconds, from /proc/PID/stat (clock ticks of 1/100 s). */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /** SIGTERM: the server finishes its queued writes and closes the database; forced after a minute. */
