@@ -1,8 +1,8 @@
 package org.entrylog.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -122,23 +122,23 @@ public final class WriteQueue implements AutoCloseable {
         Object[] results = new Object[batch.size()];
         RuntimeException[] failures = new RuntimeException[batch.size()];
         synchronized (c) {
-            try (Statement s = c.createStatement()) {
-                s.execute("BEGIN IMMEDIATE");
+            try {
+                exec(c, "BEGIN IMMEDIATE");
                 for (int i = 0; i < batch.size(); i++) {
-                    s.execute("SAVEPOINT task");
+                    exec(c, "SAVEPOINT task");
                     try {
                         results[i] = batch.get(i).task().run(c);
-                        s.execute("RELEASE task");
+                        exec(c, "RELEASE task");
                     } catch (SQLException | RuntimeException e) {
-                        s.execute("ROLLBACK TO task");
-                        s.execute("RELEASE task");
+                        exec(c, "ROLLBACK TO task");
+                        exec(c, "RELEASE task");
                         failures[i] = e instanceof SQLException se ? StoreException.from(se) : (RuntimeException) e;
                         if (isStorageFault(failures[i])) {
                             throw failures[i];
                         }
                     }
                 }
-                s.execute("COMMIT");
+                exec(c, "COMMIT");
                 listeners.forEach(BatchListener::committed);
             } catch (SQLException | RuntimeException e) {
                 Database.rollbackQuietly(c);
@@ -156,6 +156,13 @@ public final class WriteQueue implements AutoCloseable {
         }
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results[i], failures[i]);
+        }
+    }
+
+    /** Runs one transaction-control statement; prepared once and kept (see {@link StatementCache}). */
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
         }
     }
 

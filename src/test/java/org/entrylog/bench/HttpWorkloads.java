@@ -169,17 +169,21 @@ final class HttpWorkloads {
     static final class Cpu {
         private final ServerProcess server;
         private final double server0;
+        private final double serverSys0;
         private final double self0;
 
         Cpu(ServerProcess server) {
             this.server = server;
             this.server0 = server.cpuSeconds();
+            this.serverSys0 = ServerProcess.cpuTimes(server.process.pid())[1];
             this.self0 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
         }
 
         void report(Bench.Report report, String what, Load.Result r) {
             report.note(what + " CPU per request, all " + r.all() + " requests of the run: server "
-                    + Stats.fmt((server.cpuSeconds() - server0) * 1e6 / r.all()) + " µs, load generator "
+                    + Stats.fmt((server.cpuSeconds() - server0) * 1e6 / r.all()) + " µs (of which system "
+                    + Stats.fmt((ServerProcess.cpuTimes(server.process.pid())[1] - serverSys0) * 1e6 / r.all())
+                    + " µs), load generator "
                     + Stats.fmt((ServerProcess.cpuSeconds(ProcessHandle.current().pid()) - self0) * 1e6 / r.all())
                     + " µs");
         }

@@ -100,12 +100,18 @@ final class ServerProcess implements AutoCloseable {
 
     /** CPU time of a process by pid, in seconds, from /proc/PID/stat (clock ticks of 1/100 s). */
     static double cpuSeconds(long pid) {
+        double[] t = cpuTimes(pid);
+        return t[0] + t[1];
+    }
+
+    /** User and system CPU seconds of a process, from /proc/PID/stat (clock ticks of 1/100 s). */
+    static double[] cpuTimes(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+            return new double[] {Long.parseLong(f[11]) / 100.0, Long.parseLong(f[12]) / 100.0};
         } catch (IOException | RuntimeException e) {
-            return Double.NaN;
+            return new double[] {Double.NaN, Double.NaN};
         }
     }
 
