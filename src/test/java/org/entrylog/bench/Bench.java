@@ -25,7 +25,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <ul>
  *   <li>{@code workloads=micro,http,queries} which to run (default all three)</li>
  *   <li>{@code repeats=3} repeats of each figure; the report gives median and min–max</li>
- *   <li>{@code seconds=15 warmup=5} measured and warm-up seconds of each HTTP load</li>
+ *   <li>{@code seconds=15 warmup=15} measured and warm-up seconds of each HTTP load</li>
  *   <li>{@code clients=32} concurrent HTTP clients; {@code visitors=512} registered for the load</li>
  *   <li>{@code sizes=1000000,10000000} scan_log sizes for the contact queries (generated once under
  *       {@code target/bench} and kept for the next run)</li>
@@ -56,11 +56,12 @@ public final class Bench {
                 sizes.add(Long.parseLong(s.trim().replace("_", "")));
             }
             int seconds = Integer.parseInt(m.getOrDefault("seconds", "15"));
-            int warmup = Integer.parseInt(m.getOrDefault("warmup", "5"));
+            // a fresh server JIT-compiles for tens of seconds (C2 took a third of its CPU in the first 20 s)
+            int warmup = Integer.parseInt(m.getOrDefault("warmup", "15"));
             int clients = Integer.parseInt(m.getOrDefault("clients", "32"));
-            // enough fresh passes for 8,000 scans/s over warm-up and measurement
+            // enough fresh passes for 5,000 scans/s singly and as many again in batches
             int perClient = Integer.parseInt(m.getOrDefault("maxPerClient",
-                    String.valueOf(8000 * (seconds + warmup) / clients)));
+                    String.valueOf(2 * 5000 * (seconds + warmup) / clients)));
             return new Options(Set.of(m.getOrDefault("workloads", "micro,http,queries").split(",")),
                     Integer.parseInt(m.getOrDefault("repeats", "3")), seconds, warmup, clients,
                     Integer.parseInt(m.getOrDefault("visitors", "512")), sizes, m.getOrDefault("heap", "256m"),

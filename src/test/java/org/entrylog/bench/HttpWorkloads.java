@@ -90,7 +90,7 @@ final class HttpWorkloads {
             RssSampler rss = new RssSampler(server);
             Cpu cpu = new Cpu(server);
             Load.Result ingest = Load.run(o.clients(), Duration.ofSeconds(o.warmup()), Duration.ofSeconds(o.seconds()),
-                    perClient, 201, (c, i) -> send(base + "/api/scans",
+                    perClient / 2, 201, (c, i) -> send(base + "/api/scans",
                             "{\"token\":\"" + tokens[c][i] + "\"}", devices.get(c)));
             double ingestRss = rss.stop();
             cpu.report(report, "scan", ingest);
@@ -102,10 +102,30 @@ final class HttpWorkloads {
             report.note("ingest repeat " + repeat + ": statuses " + ingest.statuses() + (ingest.exhausted()
                     ? " (a client used all its pre-made passes: raise maxPerClient)" : ""));
 
+            // the same, as tablets that were offline send it: /api/scans/batch, 50 scans a request
+            int batch = 50;
+            int batches = perClient / batch;
+            int[] offset = {0};
+            Load.Result batched = Load.run(o.clients(), Duration.ofSeconds(2), Duration.ofSeconds(o.seconds() / 2),
+                    batches / 2, 200, (c, i) -> {
+                        StringBuilder body = new StringBuilder("{\"scans\":[");
+                        String at = Instant.now().toString();
+                        for (int k = 0; k < batch; k++) {
+                            // the second half of each client's passes: the first half went to single scans
+                            body.append(k == 0 ? "" : ",").append("{\"token\":\"")
+                                    .append(tokens[c][perClient / 2 + i * batch + k]).append("\",\"scannedAt\":\"")
+                                    .append(at).append("\"}");
+                        }
+                        return send(base + "/api/scans/batch", body.append("]}").toString(), devices.get(c));
+                    });
+            report.add("scan ingest via /api/scans/batch (50 a request), " + o.clients() + " clients", "scans/s",
+                    batched.rate() * batch);
+            report.add("batch ingest / raw durable commits", "×", batched.rate() * batch / raw.commitsPerSecond());
+
             rss = new RssSampler(server);
             cpu = new Cpu(server);
             Load.Result passes = Load.run(o.clients(), Duration.ofSeconds(o.warmup()), Duration.ofSeconds(o.seconds()),
-                    1_000_000, 201, (c, i) -> {
+                    100_000, 201, (c, i) -> {
                         int v = (c + o.clients() * i) % visitorCount;
                         return send(base + "/api/visitors/" + visitorIds[v] + "/passes", "", visitorSecrets[v]);
                     });

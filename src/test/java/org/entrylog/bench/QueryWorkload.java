@@ -15,7 +15,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.entrylog.common.Ids;
+import org.entrylog.official.TraceService;
 import org.entrylog.store.Database;
+import org.entrylog.visitor.PhoneHasher;
+import org.entrylog.visitor.PhoneNumbers;
 import org.entrylog.web.Json;
 
 /**
@@ -65,9 +69,10 @@ final class QueryWorkload {
             for (int r = 1; r <= o.repeats(); r++) {
                 long[] visits = new long[o.queries()];
                 long[] traces = new long[o.queries()];
+                long[] health = new long[o.queries()];
                 long visitRows = 0;
                 long contacts = 0;
-                for (int i = -50; i < o.queries(); i++) { // 50 warm-up requests first
+                for (int i = -300; i < o.queries(); i++) { // 300 warm-up requests of each first
                     String venue = meta.venueIds().get(rnd.nextInt(meta.venueIds().size()));
                     Instant from = Instant.ofEpochMilli(gen).minus(Duration.ofDays(1 + rnd.nextInt(13)));
                     String url = base + "/api/venues/" + venue + "/visits?caseRef=BENCH-2026-1&from="
@@ -87,9 +92,14 @@ final class QueryWorkload {
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))), token);
                     long t3 = System.nanoTime();
+                    long t4 = System.nanoTime();
+                    http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    long t5 = System.nanoTime();
                     if (i >= 0) {
                         visits[i] = t1 - t0;
                         traces[i] = t3 - t2;
+                        health[i] = t5 - t4;
                         visitRows += v.path("visits").size();
                         contacts += t.path("contacts").size();
                     }
@@ -100,11 +110,55 @@ final class QueryWorkload {
                 report.add("venue visits p95, " + label + " scans", "ms", Stats.quantile(vs, 0.95) / 1e6);
                 report.add("trace p50, " + label + " scans", "ms", Stats.quantile(ts, 0.5) / 1e6);
                 report.add("trace p95, " + label + " scans", "ms", Stats.quantile(ts, 0.95) / 1e6);
+                long[] hs = Stats.sorted(health);
+                report.add("GET /health p50 in the same loop (the HTTP floor)", "ms", Stats.quantile(hs, 0.5) / 1e6);
+                report.add("GET /health p95 in the same loop", "ms", Stats.quantile(hs, 0.95) / 1e6);
                 report.note(label + " repeat " + r + ": " + Stats.fmt((double) visitRows / o.queries())
                         + " visits per venue answer, " + Stats.fmt((double) contacts / o.queries())
                         + " contacts per trace; server RSS " + Stats.fmt(server.rssMiB()) + " MiB");
+                direct(report, meta, dir, label);
             }
         }
+    }
+
+    /**
+     * The same queries in this process, straight on TraceService over the file (no HTTP, no
+     * session check, no audit write): what the SQL and the answer's assembly cost alone.
+     */
+    private void direct(Bench.Report report, LogGenerator.Meta meta, Path dir, String label) throws Exception {
+        long gen = meta.generatedAt();
+        SplittableRandom rnd = new SplittableRandom(11);
+        PhoneHasher hasher = PhoneHasher.forDataDir(dir);
+        PhoneNumbers phones = new PhoneNumbers("KR");
+        try (Database db = Database.open(dir)) {
+            TraceService traces = new TraceService(db);
+            long[] visits = new long[o.queries()];
+            long[] trace = new long[o.queries()];
+            for (int i = -300; i < o.queries(); i++) {
+                byte[] venue = Ids.decode(meta.venueIds().get(rnd.nextInt(meta.venueIds().size())), 16);
+                long from = gen - Duration.ofDays(1 + rnd.nextInt(13)).toMillis();
+                long t0 = System.nanoTime();
+                traces.venueVisits(venue, from, from + Duration.ofDays(1).toMillis());
+                long t1 = System.nanoTime();
+                byte[] phoneHash = hasher.hash(phones.normalise(
+                        meta.casePhones().get(rnd.nextInt(meta.casePhones().size()))).orElseThrow());
+                long t2 = System.nanoTime();
+                traces.trace("BENCH-2026-1", phoneHash, gen - Duration.ofDays(14).toMillis(), gen,
+                        Duration.ofMinutes(30).toMillis(), gen - Duration.ofDays(28).toMillis());
+                long t3 = System.nanoTime();
+                if (i >= 0) {
+                    visits[i] = t1 - t0;
+                    trace[i] = t3 - t2;
+                }
+            }
+            report.add("venue visits p95 in-process (SQL + assembly, no HTTP/audit), " + label + " scans", "ms",
+                    Stats.quantile(Stats.sorted(visits), 0.95) / 1e6);
+            report.add("trace p95 in-process (SQL + assembly, no HTTP/audit), " + label + " scans", "ms",
+                    Stats.quantile(Stats.sorted(trace), 0.95) / 1e6);
+        }
+        RawCommits.Result raw = RawCommits.measure(dir, Duration.ofSeconds(3), 100_000);
+        report.add("durable commit on this disk p50 (the audit write's floor)", "ms", raw.p50Millis());
+        report.add("durable commit on this disk p99", "ms", raw.p99Millis());
     }
 
     private JsonNode call(HttpRequest.Builder b, String token) throws Exception {
