@@ -99,7 +99,8 @@ final class HttpWorkloads {
             report.add("scan ingest p50", "ms", ingest.millis(0.50));
             report.add("scan ingest p99", "ms", ingest.millis(0.99));
             report.add("server RSS max during ingest (-Xmx" + o.heap() + ")", "MiB", ingestRss);
-            report.note("ingest repeat " + repeat + ": statuses " + ingest.statuses() + (ingest.exhausted()
+            report.note("ingest repeat " + repeat + ": statuses " + ingest.statuses() + (firstRefusal == null ? ""
+                    : ", first refusal " + firstRefusal) + (ingest.exhausted()
                     ? " (a client used all its pre-made passes: raise maxPerClient)" : ""));
 
             // the same, as tablets that were offline send it: /api/scans/batch, 50 scans a request
@@ -121,6 +122,7 @@ final class HttpWorkloads {
             report.add("scan ingest via /api/scans/batch (50 a request), " + o.clients() + " clients", "scans/s",
                     batched.rate() * batch);
             report.add("batch ingest / raw durable commits", "×", batched.rate() * batch / raw.commitsPerSecond());
+            report.note("batch repeat " + repeat + ": request statuses " + batched.statuses());
 
             rss = new RssSampler(server);
             cpu = new Cpu(server);
@@ -167,9 +169,28 @@ final class HttpWorkloads {
         return Json.MAPPER.readTree(r.body());
     }
 
+    /** The first refusal's body, kept for the report: a load that is mostly refused measures nothing. */
+    private volatile String firstRefusal;
+
     private int send(String url, String body, String bearer) throws Exception {
         HttpResponse<byte[]> r = http.send(request(url, body, bearer), HttpResponse.BodyHandlers.ofByteArray());
-        return r.statusCode();
+        int status = r.statusCode();
+        if (status == 200 && url.endsWith("/batch")) {
+            // a batch answers 200 whatever its items did: count it only when every item was accepted
+            JsonNode results = Json.MAPPER.readTree(r.body()).path("results");
+            for (JsonNode item : results) {
+                if (item.path("status").asInt() != 201) {
+                    status = item.path("status").asInt();
+                    if (firstRefusal == null) {
+                        firstRefusal = item.toString();
+                    }
+                    break;
+                }
+            }
+        } else if (status >= 300 && firstRefusal == null) {
+            firstRefusal = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return status;
     }
 
     private static HttpRequest request(String url, String body, String bearer) {
