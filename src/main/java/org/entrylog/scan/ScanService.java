@@ -10,10 +10,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.entrylog.common.ApiException;
 import org.entrylog.common.Ids;
 import org.entrylog.log.ScanLog;
@@ -58,23 +54,23 @@ public final class ScanService {
 
     /** One scan; refusals are thrown as {@link ApiException}. */
     public Result scan(Device device, Request req) {
-        return await(submit(device, req));
+        return submit(device, req).await();
     }
 
     /** Many scans, answered one by one and in order; a refused item does not affect the others. */
     public List<Object> batch(Device device, List<Object> items) {
-        List<CompletableFuture<Result>> futures = new ArrayList<>(items.size());
+        List<WriteQueue.Pending<Result>> pending = new ArrayList<>(items.size());
         for (Object item : items) {
             if (item instanceof Request r) {
-                futures.add(submitQuietly(device, r));
+                pending.add(submitQuietly(device, r));
             } else {
-                futures.add(CompletableFuture.failedFuture((ApiException) item));
+                pending.add(WriteQueue.Pending.failed((ApiException) item));
             }
         }
         List<Object> out = new ArrayList<>(items.size());
-        for (CompletableFuture<Result> f : futures) {
+        for (WriteQueue.Pending<Result> p : pending) {
             try {
-                out.add(await(f));
+                out.add(p.await());
             } catch (ApiException e) {
                 out.add(e);
             }
@@ -98,15 +94,15 @@ public final class ScanService {
         });
     }
 
-    private CompletableFuture<Result> submitQuietly(Device device, Request req) {
+    private WriteQueue.Pending<Result> submitQuietly(Device device, Request req) {
         try {
             return submit(device, req);
         } catch (ApiException e) {
-            return CompletableFuture.failedFuture(e);
+            return WriteQueue.Pending.failed(e);
         }
     }
 
-    private CompletableFuture<Result> submit(Device device, Request req) {
+    private WriteQueue.Pending<Result> submit(Device device, Request req) {
         PassToken pass = passes.verify(req.token());
         Instant received = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Times t = times(received, req.scannedAt(), pass);
@@ -119,6 +115,10 @@ public final class ScanService {
             Result earlier = earlierUse(c, pass.tokenId(), device);
             if (earlier != null) {
                 return earlier;
+            }
+            if (!VisitorService.exists(c, visitorId)) {
+                // a retention purge destroyed the identity since it was looked up: no orphan row
+                throw ApiException.forbidden("This pass belongs to a registration that no longer exists.");
             }
             long seq = ScanLog.append(c, new ScanLog.Entry(scanId, device.venueId(), device.id(), visitorId,
                     t.scannedAt.toEpochMilli(), received.toEpochMilli(), t.deviceTime, req.direction(), 0));
@@ -190,21 +190,5 @@ public final class ScanService {
             }
         }
         return new Times(at, deviceTime);
-    }
-
-    private static Result await(CompletableFuture<Result> f) {
-        try {
-            return f.get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted.");
-        } catch (TimeoutException e) {
-            throw ApiException.unavailable("The database did not answer in time; the scan may be resent.");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 }

@@ -60,7 +60,7 @@ public final class Database implements AutoCloseable {
             Files.createDirectories(dataDir);
             Path file = dataDir.resolve(FILE_NAME);
             boolean existed = Files.exists(file) && Files.size(file) > 0;
-            Connection w = connect(file, false);
+            Connection w = StatementCache.wrap(connect(file, false));
             try {
                 checkHealthy(w, file, existed, fullCheck);
                 // Only now, with the file known to be ours (or new), may anything be written to it:
@@ -74,7 +74,7 @@ public final class Database implements AutoCloseable {
             }
             BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(READERS);
             for (int i = 0; i < READERS; i++) {
-                pool.add(connect(file, true));
+                pool.add(StatementCache.wrap(connect(file, true)));
             }
             FilePermissions.ownerOnly(file);
             return new Database(file, w, pool);

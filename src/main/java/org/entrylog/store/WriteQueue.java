@@ -1,6 +1,7 @@
 package org.entrylog.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -43,16 +44,89 @@ public final class WriteQueue implements AutoCloseable {
         void rolledBack();
     }
 
-    private record Job<T>(Task<T> task, CompletableFuture<T> answer) {}
+    /**
+     * A queued task and its answer. {@code state} settles a race that would otherwise leave a row
+     * nobody was told about: a waiter that gives up cancels the task only if the writer has not
+     * started it, and the writer runs it only if nobody cancelled it. So "503, nothing written" is
+     * always true, and a task once started is waited for to its end.
+     */
+    private record Job<T>(Task<T> task, CompletableFuture<T> answer, java.util.concurrent.atomic.AtomicInteger state) {
+        static final int QUEUED = 0;
+        static final int STARTED = 1;
+        static final int CANCELLED = 2;
+
+        boolean start() {
+            return state.compareAndSet(QUEUED, STARTED);
+        }
+
+        boolean cancel() {
+            return state.compareAndSet(QUEUED, CANCELLED);
+        }
+    }
+
+    /** A submitted write: {@link #await()} gives its durable outcome. */
+    public static final class Pending<T> {
+        private final Job<T> job;
+        private final long timeoutMillis;
+
+        private Pending(Job<T> job, long timeoutMillis) {
+            this.job = job;
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        /** A write refused before it was queued. */
+        public static <T> Pending<T> failed(RuntimeException e) {
+            CompletableFuture<T> f = new CompletableFuture<>();
+            f.completeExceptionally(e);
+            return new Pending<>(new Job<>(null, f, new java.util.concurrent.atomic.AtomicInteger(Job.CANCELLED)), 0);
+        }
+
+        /**
+         * The task's result once committed. After the answer timeout a task the writer has not begun
+         * is cancelled and answered 503 (nothing was or will be written); one it has begun is waited
+         * for, since its commit is imminent and its outcome must be told.
+         */
+        public T await() {
+            try {
+                try {
+                    return job.answer().get(timeoutMillis, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (job.cancel()) {
+                        throw ApiException.unavailable("The database did not answer in time; nothing was written. "
+                                + "Try again.");
+                    }
+                    return job.answer().get(timeoutMillis, TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ApiException.unavailable("Interrupted while writing.");
+            } catch (TimeoutException e) {
+                throw ApiException.unavailable("The database did not answer in time.");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new StoreException("write failed", cause);
+            }
+        }
+    }
 
     private final Database db;
+    private final java.time.Duration answerTimeout;
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>(100_000);
     private final List<BatchListener> listeners = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
     public WriteQueue(Database db) {
+        this(db, java.time.Duration.ofSeconds(ANSWER_TIMEOUT_SECONDS));
+    }
+
+    /** With a given answer timeout (tests use a short one). */
+    public WriteQueue(Database db, java.time.Duration answerTimeout) {
         this.db = db;
+        this.answerTimeout = answerTimeout;
         this.thread = new Thread(this::loop, "entrylog-writer");
         this.thread.setDaemon(true);
     }
@@ -68,31 +142,18 @@ public final class WriteQueue implements AutoCloseable {
 
     /** Submits a task and waits for its durable outcome. */
     public <T> T execute(Task<T> task) {
-        CompletableFuture<T> answer = submit(task);
-        try {
-            return answer.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted while writing.");
-        } catch (TimeoutException e) {
-            throw ApiException.unavailable("The database did not answer in time; the write may be retried.");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new StoreException("write failed", cause);
-        }
+        return submit(task).await();
     }
 
-    public <T> CompletableFuture<T> submit(Task<T> task) {
+    public <T> Pending<T> submit(Task<T> task) {
         CompletableFuture<T> answer = new CompletableFuture<>();
+        Job<T> job = new Job<>(task, answer, new java.util.concurrent.atomic.AtomicInteger(Job.QUEUED));
         if (!running) {
             answer.completeExceptionally(ApiException.unavailable("The server is shutting down."));
-        } else if (!queue.offer(new Job<>(task, answer))) {
+        } else if (!queue.offer(job)) {
             answer.completeExceptionally(ApiException.unavailable("Too many writes waiting; try again."));
         }
-        return answer;
+        return new Pending<>(job, answerTimeout.toMillis());
     }
 
     private void loop() {
@@ -123,16 +184,20 @@ public final class WriteQueue implements AutoCloseable {
         RuntimeException[] failures = new RuntimeException[batch.size()];
         SQLException storageFault = null;
         synchronized (c) {
-            try (Statement s = c.createStatement()) {
-                s.execute("BEGIN IMMEDIATE");
+            try {
+                exec(c, "BEGIN IMMEDIATE");
                 for (int i = 0; i < batch.size(); i++) {
-                    s.execute("SAVEPOINT task");
+                    if (!batch.get(i).start()) {
+                        failures[i] = ApiException.unavailable("Cancelled: nothing was written.");
+                        continue; // its waiter gave up and was told nothing was written
+                    }
+                    exec(c, "SAVEPOINT task");
                     try {
                         results[i] = batch.get(i).task().run(c);
-                        s.execute("RELEASE task");
+                        exec(c, "RELEASE task");
                     } catch (SQLException | RuntimeException e) {
-                        s.execute("ROLLBACK TO task");
-                        s.execute("RELEASE task");
+                        exec(c, "ROLLBACK TO task");
+                        exec(c, "RELEASE task");
                         failures[i] = e instanceof SQLException se ? StoreException.from(se) : (RuntimeException) e;
                         if (isStorageFault(failures[i])) {
                             storageFault = e instanceof SQLException se ? se : null;
@@ -140,7 +205,7 @@ public final class WriteQueue implements AutoCloseable {
                         }
                     }
                 }
-                s.execute("COMMIT");
+                exec(c, "COMMIT");
                 listeners.forEach(BatchListener::committed);
             } catch (SQLException | RuntimeException e) {
                 Database.rollbackQuietly(c);
@@ -182,6 +247,17 @@ public final class WriteQueue implements AutoCloseable {
 
     private long lastAlarm;
     private long refusedSinceAlarm;
+
+    /**
+     * Runs one transaction-control statement. Not through the statement cache: after SQLite rolls a
+     * transaction back by itself (a full disk), a kept SAVEPOINT/RELEASE statement was seen to leave
+     * the next batch failing with "no such savepoint"; these statements cost nothing to compile.
+     */
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
 
     private static boolean isStorageFault(RuntimeException e) {
         return e instanceof ApiException a && a.status() == 503;

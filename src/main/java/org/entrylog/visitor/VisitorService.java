@@ -147,6 +147,16 @@ public final class VisitorService {
         });
     }
 
+    /** Whether the visitor row is still there (on the writer's connection, inside its transaction). */
+    public static boolean exists(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM visitor WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** The internal id of a visitor by public id, or -1 when unknown (for scans). */
     public long internalId(byte[] publicId) {
         return db.read(c -> {

@@ -1,0 +1,176 @@
+package org.entrylog.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.entrylog.common.Ids;
+import org.entrylog.official.TraceService;
+import org.entrylog.store.Database;
+import org.entrylog.visitor.PhoneHasher;
+import org.entrylog.visitor.PhoneNumbers;
+import org.entrylog.web.Json;
+
+/**
+ * The two official queries over HTTP on a generated log, audit write included: a venue's visits
+ * over one day, and a trace of a case over 14 days with a 30-minute window. One client, one
+ * request at a time (the latency an official sees), {@code queries} requests of each per repeat.
+ */
+final class QueryWorkload {
+    private final Bench.Options o;
+    private final long rows;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    QueryWorkload(Bench.Options o, long rows) {
+        this.o = o;
+        this.rows = rows;
+    }
+
+    void run(Bench.Report report) throws Exception {
+        String label = String.format("%,d", rows);
+        Path dir = o.work().resolve("queries-" + rows);
+        System.out.println("contact queries at " + label + " scans (" + dir + ")");
+        LogGenerator.Meta meta = LogGenerator.ensure(dir, rows);
+        report.note(label + " scans: " + meta.venues() + " venues, " + meta.visitors() + " visitors; generated in "
+                + Stats.fmt(meta.generationSeconds()) + " s (indexes " + Stats.fmt(meta.indexSeconds()) + " s); file "
+                + meta.fileBytes() / (1 << 20) + " MiB; scan_log with its indexes " + Stats.fmt(meta.scanBytesPerRow())
+                + " B/scan");
+        long gen = meta.generatedAt();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME))) {
+            report.note(label + " plan, venue visits: " + LogGenerator.plan(c,
+                    "SELECT s.scan_id, v.public_id, s.scanned_at, s.direction, v.sealed_identity FROM scan_log s"
+                            + " JOIN visitor v ON v.id = s.visitor_id WHERE s.venue_id = ? AND s.scanned_at >= ?"
+                            + " AND s.scanned_at <= ? ORDER BY s.scanned_at, s.seq", 1, 0, gen));
+            report.note(label + " plan, case scans: " + LogGenerator.plan(c,
+                    "SELECT seq, visitor_id, venue_id, scanned_at, direction FROM scan_log WHERE visitor_id = ?"
+                            + " AND scanned_at >= ? AND scanned_at <= ? ORDER BY scanned_at, seq", 1, 0, gen));
+        }
+        try (ServerProcess server = ServerProcess.start(dir, o.heap(), Map.of(), dir.resolve("server.log"))) {
+            report.add("server start incl. quick_check, " + label + " scans", "s", server.startSeconds);
+            String base = server.base();
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/api/sessions"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("username", LogGenerator.OFFICIAL,
+                            "password", LogGenerator.PASSWORD)))).build(), HttpResponse.BodyHandlers.ofString());
+            String token = Json.MAPPER.readTree(login.body()).path("token").asText();
+            SplittableRandom rnd = new SplittableRandom(7);
+            for (int r = 1; r <= o.repeats(); r++) {
+                long[] visits = new long[o.queries()];
+                long[] traces = new long[o.queries()];
+                long[] health = new long[o.queries()];
+                long visitRows = 0;
+                long contacts = 0;
+                for (int i = -300; i < o.queries(); i++) { // 300 warm-up requests of each first
+                    String venue = meta.venueIds().get(rnd.nextInt(meta.venueIds().size()));
+                    Instant from = Instant.ofEpochMilli(gen).minus(Duration.ofDays(1 + rnd.nextInt(13)));
+                    String url = base + "/api/venues/" + venue + "/visits?caseRef=BENCH-2026-1&from="
+                            + enc(from.toString()) + "&to=" + enc(from.plus(Duration.ofDays(1)).toString());
+                    long t0 = System.nanoTime();
+                    JsonNode v = call(HttpRequest.newBuilder(URI.create(url)).GET(), token);
+                    long t1 = System.nanoTime();
+                    String phone = meta.casePhones().get(rnd.nextInt(meta.casePhones().size()));
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("phone", phone);
+                    body.put("from", Instant.ofEpochMilli(gen).minus(Duration.ofDays(14)).toString());
+                    body.put("to", Instant.ofEpochMilli(gen).toString());
+                    body.put("windowMinutes", 30);
+                    body.put("caseRef", "BENCH-2026-1");
+                    long t2 = System.nanoTime();
+                    JsonNode t = call(HttpRequest.newBuilder(URI.create(base + "/api/traces"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))), token);
+                    long t3 = System.nanoTime();
+                    long t4 = System.nanoTime();
+                    http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    long t5 = System.nanoTime();
+                    if (i >= 0) {
+                        visits[i] = t1 - t0;
+                        traces[i] = t3 - t2;
+                        health[i] = t5 - t4;
+                        visitRows += v.path("visits").size();
+                        contacts += t.path("contacts").size();
+                    }
+                }
+                long[] vs = Stats.sorted(visits);
+                long[] ts = Stats.sorted(traces);
+                report.add("venue visits p50, " + label + " scans", "ms", Stats.quantile(vs, 0.5) / 1e6);
+                report.add("venue visits p95, " + label + " scans", "ms", Stats.quantile(vs, 0.95) / 1e6);
+                report.add("trace p50, " + label + " scans", "ms", Stats.quantile(ts, 0.5) / 1e6);
+                report.add("trace p95, " + label + " scans", "ms", Stats.quantile(ts, 0.95) / 1e6);
+                long[] hs = Stats.sorted(health);
+                report.add("GET /health p50 in the same loop (the HTTP floor)", "ms", Stats.quantile(hs, 0.5) / 1e6);
+                report.add("GET /health p95 in the same loop", "ms", Stats.quantile(hs, 0.95) / 1e6);
+                report.note(label + " repeat " + r + ": " + Stats.fmt((double) visitRows / o.queries())
+                        + " visits per venue answer, " + Stats.fmt((double) contacts / o.queries())
+                        + " contacts per trace; server RSS " + Stats.fmt(server.rssMiB()) + " MiB");
+                direct(report, meta, dir, label);
+            }
+        }
+    }
+
+    /**
+     * The same queries in this process, straight on TraceService over the file (no HTTP, no
+     * session check, no audit write): what the SQL and the answer's assembly cost alone.
+     */
+    private void direct(Bench.Report report, LogGenerator.Meta meta, Path dir, String label) throws Exception {
+        long gen = meta.generatedAt();
+        SplittableRandom rnd = new SplittableRandom(11);
+        PhoneHasher hasher = PhoneHasher.forDataDir(dir);
+        PhoneNumbers phones = new PhoneNumbers("KR");
+        try (Database db = Database.open(dir)) {
+            TraceService traces = new TraceService(db);
+            long[] visits = new long[o.queries()];
+            long[] trace = new long[o.queries()];
+            for (int i = -300; i < o.queries(); i++) {
+                byte[] venue = Ids.decode(meta.venueIds().get(rnd.nextInt(meta.venueIds().size())), 16);
+                long from = gen - Duration.ofDays(1 + rnd.nextInt(13)).toMillis();
+                long t0 = System.nanoTime();
+                traces.venueVisits(venue, from, from + Duration.ofDays(1).toMillis());
+                long t1 = System.nanoTime();
+                byte[] phoneHash = hasher.hash(phones.normalise(
+                        meta.casePhones().get(rnd.nextInt(meta.casePhones().size()))).orElseThrow());
+                long t2 = System.nanoTime();
+                traces.trace("BENCH-2026-1", phoneHash, gen - Duration.ofDays(14).toMillis(), gen,
+                        Duration.ofMinutes(30).toMillis(), gen - Duration.ofDays(28).toMillis());
+                long t3 = System.nanoTime();
+                if (i >= 0) {
+                    visits[i] = t1 - t0;
+                    trace[i] = t3 - t2;
+                }
+            }
+            report.add("venue visits p95 in-process (SQL + assembly, no HTTP/audit), " + label + " scans", "ms",
+                    Stats.quantile(Stats.sorted(visits), 0.95) / 1e6);
+            report.add("trace p95 in-process (SQL + assembly, no HTTP/audit), " + label + " scans", "ms",
+                    Stats.quantile(Stats.sorted(trace), 0.95) / 1e6);
+        }
+        RawCommits.Result raw = RawCommits.measure(dir, Duration.ofSeconds(3), 100_000);
+        report.add("durable commit on this disk p50 (the audit write's floor)", "ms", raw.p50Millis());
+        report.add("durable commit on this disk p99", "ms", raw.p99Millis());
+    }
+
+    private JsonNode call(HttpRequest.Builder b, String token) throws Exception {
+        HttpResponse<String> r = http.send(b.header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("official query answered " + r.statusCode() + ": " + r.body());
+        }
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

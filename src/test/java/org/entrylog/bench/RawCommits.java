@@ -1,0 +1,56 @@
+package org.entrylog.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The disk's raw rate of durable single-row SQLite commits: a plain JDBC loop, WAL mode,
+ * {@code synchronous=FULL}, one INSERT per transaction, in the folder the server writes to. This
+ * is the yardstick the ingest rate is compared with.
+ */
+final class RawCommits {
+    record Result(double commitsPerSecond, double p50Millis, double p99Millis) {}
+
+    private RawCommits() {}
+
+    static Result measure(Path dir, Duration time, int maxCommits) throws Exception {
+        Path file = dir.resolve("raw-commits.db");
+        Files.deleteIfExists(file);
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        long[] lat = new long[maxCommits];
+        int n = 0;
+        double secs;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties())) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+            }
+            byte[] row = new byte[100];
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO t(v) VALUES (?)")) {
+                long start = System.nanoTime();
+                long until = start + time.toNanos();
+                long t0 = start;
+                while (n < maxCommits && t0 < until) {
+                    ps.setBytes(1, row);
+                    ps.executeUpdate(); // autocommit: one transaction, one WAL fsync
+                    long t1 = System.nanoTime();
+                    lat[n++] = t1 - t0;
+                    t0 = t1;
+                }
+                secs = (t0 - start) / 1e9;
+            }
+        }
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Files.deleteIfExists(dir.resolve("raw-commits.db" + suffix));
+        }
+        long[] sorted = Stats.sorted(java.util.Arrays.copyOf(lat, n));
+        return new Result(n / secs, Stats.quantile(sorted, 0.5) / 1e6, Stats.quantile(sorted, 0.99) / 1e6);
+    }
+}

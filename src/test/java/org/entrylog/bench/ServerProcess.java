@@ -1,0 +1,130 @@
+package org.entrylog.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.entrylog.web.Json;
+
+/**
+ * The real server, {@code entrylog serve}, in a child JVM with a fixed heap, so its resident memory
+ * can be read from {@code /proc/<pid>/status} apart from the load generator's.
+ */
+final class ServerProcess implements AutoCloseable {
+    final Process process;
+    final int port;
+    final double startSeconds;
+
+    private ServerProcess(Process process, int port, double startSeconds) {
+        this.process = process;
+        this.port = port;
+        this.startSeconds = startSeconds;
+    }
+
+    static ServerProcess start(Path dataDir, String heap, Map<String, String> env, Path log) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap));
+        String extra = System.getProperty("bench.serverJvm", ""); // the serverJvm= argument, options split by ';'
+        if (!extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split(";")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                "org.entrylog.cli.Main", "serve", "--data", dataDir.toString(), "--port", "0"));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("ENTRYLOG_"));
+        pb.environment().put("ENTRYLOG_RATE_LIMITS", "off");
+        pb.environment().put("ENTRYLOG_LOG_LEVEL", "WARN");
+        pb.environment().putAll(env);
+        pb.redirectError(log.toFile());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            while (line != null && !line.startsWith("{")) { // e.g. JFR's "Started recording" line
+                line = out.readLine();
+            }
+            if (line == null) {
+                throw new IOException("the server exited before it served; see " + log + ":\n" + Files.readString(log));
+            }
+            JsonNode started = Json.MAPPER.readTree(line);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            // keep draining standard output so the child never blocks on it
+            Thread drain = new Thread(() -> {
+                try {
+                    while (out.readLine() != null) {
+                        // discard
+                    }
+                } catch (IOException ignored) {
+                    // the child ended
+                }
+            }, "server-stdout");
+            drain.setDaemon(true);
+            drain.start();
+            return new ServerProcess(p, started.path("port").asInt(), secs);
+        } catch (IOException | RuntimeException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Resident set size of the server process now, in MiB (Linux /proc). */
+    double rssMiB() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return Double.NaN;
+    }
+
+    /** CPU time the server process has used so far, in seconds (user + system, Linux /proc). */
+    double cpuSeconds() {
+        return cpuSeconds(process.pid());
+    }
+
+    /** CPU time of a process by pid, in seconds, from /proc/PID/stat (clock ticks of 1/100 s). */
+    static double cpuSeconds(long pid) {
+        double[] t = cpuTimes(pid);
+        return t[0] + t[1];
+    }
+
+    /** User and system CPU seconds of a process, from /proc/PID/stat (clock ticks of 1/100 s). */
+    static double[] cpuTimes(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new double[] {Long.parseLong(f[11]) / 100.0, Long.parseLong(f[12]) / 100.0};
+        } catch (IOException | RuntimeException e) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+    }
+
+    /** SIGTERM: the server finishes its queued writes and closes the database; forced after a minute. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
