@@ -131,6 +131,11 @@ public record Config(
                 64 * 1024,
                 r.list("ENTRYLOG_TRUSTED_PROXIES"),
                 r.limits());
+        if (c.offlineWindow.compareTo(java.time.Duration.ofDays(c.retentionDays)) >= 0) {
+            // a scan older than the cut-off would be accepted only to be purged at the next round
+            throw new ConfigException("ENTRYLOG_OFFLINE_WINDOW_HOURS (" + c.offlineWindow.toHours()
+                    + ") must be shorter than ENTRYLOG_RETENTION_DAYS (" + c.retentionDays + " days)");
+        }
         if (c.tlsCert.isPresent() != c.tlsKey.isPresent()) {
             throw new ConfigException("ENTRYLOG_TLS_CERT and ENTRYLOG_TLS_KEY must be set together");
         }

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Purger {
     private static final Logger LOG = LoggerFactory.getLogger(Purger.class);
-    public static final int DEFAULT_CHUNK = 2000;
+    public static final int DEFAULT_CHUNK = 250; // measured: the longest stall a concurrent scan sees, 75 ms at 250, ~100 ms at 500, 330–840 ms at 2,000 (BENCHMARKS.md)
     /** Pages freed per vacuum step: about 8 MB of 4 KiB pages, a few milliseconds of work. */
     private static final int VACUUM_PAGES = 2000;
 

@@ -77,7 +77,8 @@ public final class PurgeBench {
         try (Database db = Database.open(dir)) {
             WriteQueue writes = new WriteQueue(db).start();
             Purger purger = new Purger(db, Purger.queued(writes), RetentionPolicy.ofDays(28),
-                    Clock.fixed(asOf, ZoneOffset.UTC), Purger.RunBy.SERVER);
+                    Clock.fixed(asOf, ZoneOffset.UTC), Purger.RunBy.SERVER,
+                    Integer.getInteger("entrylog.purge.chunk", Purger.DEFAULT_CHUNK));
             long sizeBefore = Files.size(db.file());
             Probe probe = new Probe(writes, asOf);
             Thread t = new Thread(probe, "probe");

@@ -46,6 +46,8 @@ class ConfigTest {
         assertTrue(e.getMessage().contains("ENTRYLOG_RATE_LIMIT_SCAN"), e.getMessage());
         e = assertThrows(Config.ConfigException.class, () -> Config.load(Map.of("ENTRYLOG_DEFAULT_COUNTRY", "Korea"), dir));
         assertTrue(e.getMessage().contains("ENTRYLOG_DEFAULT_COUNTRY"));
+        e = assertThrows(Config.ConfigException.class, () -> Config.load(Map.of("ENTRYLOG_RETENTION_DAYS", "1"), dir));
+        assertTrue(e.getMessage().contains("ENTRYLOG_OFFLINE_WINDOW_HOURS"), e.getMessage());
         Files.writeString(dir.resolve(Config.FILE), "ENTRYLOG_RETENTON_DAYS=21\n");
         e = assertThrows(Config.ConfigException.class, () -> Config.load(Map.of(), dir));
         assertTrue(e.getMessage().contains("ENTRYLOG_RETENTON_DAYS"), e.getMessage());
