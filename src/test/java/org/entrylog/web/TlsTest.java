@@ -61,4 +61,21 @@ class TlsTest {
             assertEquals(first, again.tls().fingerprint(), "the certificate is kept across restarts");
         }
     }
+
+    @Test
+    void aConfiguredPemCertificateAndKeyAreUsed(@TempDir Path other) throws Exception {
+        Tls.Material made = Tls.selfSigned(other); // any PEM pair will do: reuse the generator's files
+        Path cert = other.resolve("tls").resolve(Tls.CERT_FILE);
+        Path key = other.resolve("tls").resolve(Tls.KEY_FILE);
+        try (Entrylog app = Entrylog.open(Config.from(Map.of("ENTRYLOG_DATA", dir.toString(), "ENTRYLOG_PORT", "0",
+                "ENTRYLOG_TLS_CERT", cert.toString(), "ENTRYLOG_TLS_KEY", key.toString())),
+                MutableClock.at("2026-03-02T09:00:00Z"))) {
+            app.start();
+            assertEquals(made.fingerprint(), app.tls().fingerprint());
+            assertTrue(Files.notExists(dir.resolve("tls")), "no self-signed certificate is made when one is configured");
+        }
+        Config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(Config.ConfigException.class,
+                () -> Config.from(Map.of("ENTRYLOG_DATA", dir.toString(), "ENTRYLOG_TLS_CERT", cert.toString())));
+        assertTrue(e.getMessage().contains("ENTRYLOG_TLS_KEY"));
+    }
 }
