@@ -54,6 +54,10 @@ class ConsoleTraceTest {
             assertEquals(1, app.count("SELECT count(*) FROM audit_log WHERE action = 'POST /api/traces' AND status = 200"
                     + " AND case_ref = 'KDCA-2026-000123'"));
 
+            // the signed-in console, for the README (target/screenshots unless -Dentrylog.screenshots=docs/screenshots)
+            Browser.write(Path.of(System.getProperty("entrylog.screenshots", "target/screenshots"))
+                    .resolve("console-trace-tablet.png"), b.screenshot());
+
             b.el("#download-csv").click();
             b.waitUntil("the CSV export in the audit log", Duration.ofSeconds(10),
                     () -> app.count("SELECT count(*) FROM audit_log WHERE format = 'csv' AND status = 200") == 1);
