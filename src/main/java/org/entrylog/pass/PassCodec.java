@@ -28,6 +28,14 @@ public final class PassCodec {
 
     private final SigningKeys keys;
     private final SecretKeySpec pseudonymKey;
+    /** Cipher.getInstance looks the provider up every time; profiling showed it costing more than the signature check. */
+    private static final ThreadLocal<Cipher> AES_CTR = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/CTR/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-CTR is part of every JDK", e);
+        }
+    });
 
     public PassCodec(SigningKeys keys, byte[] pseudonymKey) {
         this.keys = keys;
@@ -98,7 +106,7 @@ public final class PassCodec {
 
     private byte[] crypt(byte[] tokenId, byte[] data) {
         try {
-            Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
+            Cipher c = AES_CTR.get();
             c.init(Cipher.ENCRYPT_MODE, pseudonymKey, new IvParameterSpec(tokenId));
             return c.doFinal(data);
         } catch (GeneralSecurityException e) {

@@ -42,9 +42,14 @@ public final class Metrics {
 
     /** A scan's outcome: {@code accepted}, {@code duplicate}, or {@code refused} with the error code. */
     public void scan(String outcome, String reason) {
-        Counter.builder("entrylog.scans").description("Scans by outcome and refusal reason")
-                .tag("outcome", outcome).tag("reason", reason == null ? "" : reason).register(registry).increment();
+        String r = reason == null ? "" : reason;
+        scanCounters.computeIfAbsent(outcome + "/" + r, k -> Counter.builder("entrylog.scans")
+                .description("Scans by outcome and refusal reason").tag("outcome", outcome).tag("reason", r)
+                .register(registry)).increment();
     }
+
+    /** Counters by outcome and reason, found once: the scan path should not build meter ids per request. */
+    private final java.util.Map<String, Counter> scanCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public void passIssued() {
         passes.increment();
