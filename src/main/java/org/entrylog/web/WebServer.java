@@ -226,16 +226,9 @@ public final class WebServer {
         }
     }
 
-    /** A handler that serves a file bundled in the jar. */
+    /** A handler that serves a file bundled in the jar; 404 {@code not_found} when it is not there. */
     public static Handler resource(String path, String contentType) {
-        return ctx -> {
-            try (InputStream in = WebServer.class.getResourceAsStream(path)) {
-                if (in == null) {
-                    throw ApiException.notFound();
-                }
-                ctx.contentType(contentType).result(in.readAllBytes());
-            }
-        };
+        return classpathFile(path, contentType, ctx -> respond(ctx, ApiException.notFound()));
     }
 
     /** A handler that serves one page of the UI bundled at {@code /public/<name>}. */
@@ -243,24 +236,27 @@ public final class WebServer {
         return bundled(name, "text/html; charset=utf-8");
     }
 
-    /**
-     * A handler that serves one file of the UI bundled at {@code /public/<name>} with the given
-     * type. {@code no-cache}: the browser revalidates every time, so a new jar's pages (and its
-     * service worker, which decides what the scanner keeps offline) take effect at the next load.
-     */
+    /** A handler that serves a file of the UI bundled at {@code /public/<name>}. */
     public static Handler bundled(String name, String contentType) {
+        return classpathFile("/public/" + name, contentType, ctx -> ctx.status(404).contentType("text/plain; charset=utf-8")
+                .result("The pages were not built into this jar (scanner-ui). The API is at /api."));
+    }
+
+    /** Reads the file once, when the route is made, instead of from the jar on every request. */
+    private static Handler classpathFile(String path, String contentType, Handler missing) {
+        byte[] bytes;
+        try (InputStream in = WebServer.class.getResourceAsStream(path)) {
+            bytes = in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + path + " from the jar", e);
+        }
         return ctx -> {
-            try (InputStream in = WebServer.class.getResourceAsStream("/public/" + name)) {
-                if (in == null) {
-                    ctx.status(404).contentType("text/plain; charset=utf-8")
-                            .result("The pages were not built into this jar (scanner-ui). The API is at /api.");
-                    return;
-                }
-                ctx.header("Cache-Control", "no-cache");
-                ctx.contentType(contentType).result(in.readAllBytes());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+            if (bytes == null) {
+                missing.handle(ctx);
+                return;
             }
+            ctx.header("Cache-Control", "no-cache");
+            ctx.contentType(contentType).result(bytes);
         };
     }
 }
