@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.entrylog.log.AuditLog;
+import org.entrylog.scan.ScanQueries;
 import org.entrylog.log.ChainHead;
 import org.entrylog.log.ScanLog;
 import org.entrylog.store.Database;
@@ -605,12 +606,8 @@ public final class Purger {
             }
         }
         m.put("lastPurge", last);
-        try (PreparedStatement ps = c.prepareStatement("SELECT min(scanned_at) FROM scan_log");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            long oldest = rs.getLong(1);
-            m.put("oldestEntry", rs.wasNull() ? null : Instant.ofEpochMilli(oldest).toString());
-        }
+        Long oldest = ScanQueries.oldestScan(c);
+        m.put("oldestEntry", oldest == null ? null : Instant.ofEpochMilli(oldest).toString());
         return m;
     }
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.config.Config;
+import org.entrylog.scan.ScanQueries;
 import org.entrylog.store.Database;
 import org.entrylog.web.Http;
 
@@ -44,7 +45,7 @@ public final class TransparencyController {
     Map<String, Object> figures(Connection c) throws SQLException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("entriesHeld", count(entriesHeld(c)));
-        Long oldest = single(c, "SELECT min(scanned_at) FROM scan_log");
+        Long oldest = ScanQueries.oldestScan(c);
         m.put("oldestEntry", oldest == null ? null : Instant.ofEpochMilli(oldest).toString());
         m.put("retentionDays", config.retentionDays());
         m.put("auditRetentionDays", config.auditRetentionDays());
