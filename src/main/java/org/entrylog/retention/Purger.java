@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.entrylog.log.AuditLog;
 import org.entrylog.scan.ScanQueries;
+import org.entrylog.store.Sql;
 import org.entrylog.log.ChainHead;
 import org.entrylog.log.ScanLog;
 import org.entrylog.store.Database;
@@ -612,13 +613,7 @@ public final class Purger {
     }
 
     private static long count(Connection c, String sql, long... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setLong(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
+        Long n = Sql.value(c, sql, params);
+        return n == null ? 0 : n;
     }
 }

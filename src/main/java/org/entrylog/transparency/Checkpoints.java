@@ -21,6 +21,7 @@ import org.entrylog.log.ChainHead;
 import org.entrylog.log.LogVerifier;
 import org.entrylog.log.ScanLog;
 import org.entrylog.store.Database;
+import org.entrylog.store.Sql;
 import org.entrylog.web.Json;
 
 /**
@@ -72,13 +73,7 @@ public final class Checkpoints {
 
     /** True when the newest checkpoint is older than the interval (or there is none). */
     public boolean due() {
-        Long last = db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT max(at) FROM checkpoint");
-                 ResultSet rs = ps.executeQuery()) {
-                long v = rs.next() ? rs.getLong(1) : 0;
-                return rs.wasNull() ? null : v;
-            }
-        });
+        Long last = db.read(c -> Sql.value(c, "SELECT max(at) FROM checkpoint"));
         return last == null || clock.millis() - last >= INTERVAL.toMillis();
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.entrylog.config.Config;
 import org.entrylog.scan.ScanQueries;
 import org.entrylog.store.Database;
+import org.entrylog.store.Sql;
 import org.entrylog.web.Http;
 
 /**
@@ -51,15 +52,15 @@ public final class TransparencyController {
         m.put("auditRetentionDays", config.auditRetentionDays());
         m.put("purges", purges(c));
         m.put("queriesPerMonth", queriesPerMonth(c));
-        m.put("officialsActive", count(single(c, "SELECT count(*) FROM official WHERE disabled_at IS NULL")));
-        m.put("devicesActive", count(single(c, "SELECT count(*) FROM device WHERE revoked_at IS NULL")));
-        m.put("venues", count(single(c, "SELECT count(*) FROM venue")));
+        m.put("officialsActive", count(Sql.value(c, "SELECT count(*) FROM official WHERE disabled_at IS NULL")));
+        m.put("devicesActive", count(Sql.value(c, "SELECT count(*) FROM device WHERE revoked_at IS NULL")));
+        m.put("venues", count(Sql.value(c, "SELECT count(*) FROM venue")));
         return m;
     }
 
     /** Rows ever appended less rows purged: exact, and O(1) however large the log. */
     static long entriesHeld(Connection c) throws SQLException {
-        Long n = single(c, "SELECT (SELECT entries FROM chain_head WHERE log = 'scan_log')"
+        Long n = Sql.value(c, "SELECT (SELECT entries FROM chain_head WHERE log = 'scan_log')"
                 + " - (SELECT coalesce(sum(purged_scans), 0) FROM purge WHERE finished_at IS NOT NULL)");
         return n == null ? 0 : n;
     }
@@ -101,15 +102,5 @@ public final class TransparencyController {
             }
         }
         return out;
-    }
-
-    private static Long single(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return null;
-            }
-            long v = rs.getLong(1);
-            return rs.wasNull() ? null : v;
-        }
     }
 }

@@ -48,6 +48,9 @@ public final class Metrics {
                 .register(registry)).increment();
     }
 
+    /** Request timers by method, route template and status, found once, like the scan counters. */
+    private final java.util.Map<String, Timer> requestTimers = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Counters by outcome and reason, found once: the scan path should not build meter ids per request. */
     private final java.util.Map<String, Counter> scanCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -85,11 +88,14 @@ public final class Metrics {
         if (route == null) {
             route = ctx.path().startsWith("/assets/") ? "/assets" : "unmatched";
         }
-        Timer.builder("http.server.requests").description("HTTP requests by route")
-                .tag("method", ctx.method().name()).tag("route", route).tag("status", Integer.toString(ctx.statusCode()))
+        String method = ctx.method().name();
+        String r = route;
+        String status = Integer.toString(ctx.statusCode());
+        requestTimers.computeIfAbsent(method + " " + r + " " + status, k -> Timer.builder("http.server.requests")
+                .description("HTTP requests by route").tag("method", method).tag("route", r).tag("status", status)
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry).record(Duration.ofNanos(System.nanoTime() - start));
+                .register(registry)).record(Duration.ofNanos(System.nanoTime() - start));
     }
 
     public void scrape(Context ctx) {
