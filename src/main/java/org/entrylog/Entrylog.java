@@ -46,7 +46,7 @@ import org.entrylog.visitor.PhoneNumbers;
 import org.entrylog.visitor.VisitorController;
 import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
 import org.entrylog.web.Metrics;
 import org.entrylog.scan.ScanQueries;

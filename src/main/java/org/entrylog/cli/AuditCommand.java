@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import org.entrylog.log.AuditLog;
 import org.entrylog.store.Database;
 import org.entrylog.web.Http;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.entrylog.config.Config;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -18,7 +18,7 @@ import org.entrylog.common.Ids;
 import org.entrylog.official.Exports;
 import org.entrylog.visitor.AuthorityKey;
 import org.entrylog.visitor.IdentitySealer;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -16,7 +16,7 @@ import org.entrylog.store.Database;
 import org.entrylog.transparency.Checkpoints;
 import org.entrylog.transparency.Receipts;
 import org.entrylog.transparency.SignedStatements;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -23,7 +23,7 @@ import org.entrylog.visitor.PhoneHasher;
 import org.entrylog.visitor.PhoneNumbers;
 import org.entrylog.web.ClientAddress;
 import org.entrylog.web.Http;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,7 +11,7 @@ import org.entrylog.common.ApiException;
 import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
 import org.entrylog.web.Metrics;
 

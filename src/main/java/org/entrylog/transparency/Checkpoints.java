@@ -22,7 +22,7 @@ import org.entrylog.log.LogVerifier;
 import org.entrylog.log.ScanLog;
 import org.entrylog.store.Database;
 import org.entrylog.store.Sql;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 
 /**
  * Signed checkpoints of the two hash chains, like Certificate Transparency's signed tree heads:

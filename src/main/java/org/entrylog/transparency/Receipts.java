@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.entrylog.common.Ids;
 import org.entrylog.store.Database;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 
 /**
  * Signed deletion receipts: one per closed purge, {@code {"asOf","cutoff","purgedScans",

@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.entrylog.common.Ids;
 import org.entrylog.pass.SigningKeys;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.erdtman.jcs.JsonCanonicalizer;
 
 /**

@@ -5,7 +5,7 @@ import java.util.Set;
 import org.entrylog.common.ApiException;
 import org.entrylog.store.WriteQueue;
 import org.entrylog.web.Http;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
 
 /** {@code POST /api/devices}: a tablet trades its venue's enrollment code for a device secret. */

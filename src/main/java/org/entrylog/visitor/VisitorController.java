@@ -3,7 +3,7 @@ package org.entrylog.visitor;
 import io.javalin.http.Context;
 import java.util.Set;
 import org.entrylog.web.Http;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
 
 /** {@code POST /api/visitors}. */

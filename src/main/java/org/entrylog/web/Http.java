@@ -1,5 +1,6 @@
 package org.entrylog.web;
 
+import org.entrylog.common.Json;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;

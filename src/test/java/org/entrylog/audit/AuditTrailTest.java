@@ -25,7 +25,7 @@ import org.entrylog.log.LogVerifier;
 import org.entrylog.official.OfficialAccounts;
 import org.entrylog.official.Passwords;
 import org.entrylog.testing.TestApp;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -24,7 +24,7 @@ import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.SigningKeys;
 import org.entrylog.store.Database;
 import org.entrylog.venue.VenueService;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 
 /**
  * Scan ingest and pass issuance over HTTP against a fresh server in a child JVM, with the raw

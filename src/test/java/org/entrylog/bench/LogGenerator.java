@@ -22,7 +22,7 @@ import org.entrylog.official.Passwords;
 import org.entrylog.store.Database;
 import org.entrylog.visitor.PhoneHasher;
 import org.entrylog.visitor.PhoneNumbers;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 
 /**
  * A national-scale scan log made with direct bulk SQL: {@code rows} scans over the last 28 days,

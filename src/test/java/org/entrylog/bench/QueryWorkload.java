@@ -20,7 +20,7 @@ import org.entrylog.official.TraceService;
 import org.entrylog.store.Database;
 import org.entrylog.visitor.PhoneHasher;
 import org.entrylog.visitor.PhoneNumbers;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 
 /**
  * The two official queries over HTTP on a generated log, audit write included: a venue's visits

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 
 /**
  * The real server, {@code entrylog serve}, in a child JVM with a fixed heap, so its resident memory

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.entrylog.cli.Main;
 import org.entrylog.testing.TestApp;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.entrylog.common.Ids;
 import org.entrylog.testing.Cli;
 import org.entrylog.testing.ServerProcess;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

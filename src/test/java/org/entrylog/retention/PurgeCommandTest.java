@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.entrylog.cli.Main;
 import org.entrylog.testing.TestApp;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

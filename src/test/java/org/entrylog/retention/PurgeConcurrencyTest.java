@@ -22,7 +22,7 @@ import org.entrylog.cli.Main;
 import org.entrylog.log.LogVerifier;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

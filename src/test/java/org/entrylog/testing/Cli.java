@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.entrylog.cli.Main;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 
 /** Runs a command in-process with the given standard input, capturing its exit code and standard output. */
 public final class Cli {

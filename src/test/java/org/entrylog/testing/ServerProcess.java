@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 
 /**
  * {@code serve} as a real child process on a data folder, on a free port. Its first line of

@@ -18,7 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.entrylog.Entrylog;
 import org.entrylog.config.Config;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 
 /**
  * A real entrylog on a real SQLite file in a temp folder, on a free port, spoken to over real

@@ -25,7 +25,7 @@ import org.entrylog.testing.Cli;
 import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Device;
 import org.entrylog.testing.TestApp.Visitor;
-import org.entrylog.web.Json;
+import org.entrylog.common.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

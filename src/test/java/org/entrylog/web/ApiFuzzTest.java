@@ -1,5 +1,6 @@
 package org.entrylog.web;
 
+import org.entrylog.common.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

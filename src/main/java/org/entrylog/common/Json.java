@@ -1,4 +1,4 @@
-package org.entrylog.web;
+package org.entrylog.common;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,7 +16,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Set;
-import org.entrylog.common.ApiException;
 
 /**
  * JSON in and out. Reading is strict (THREATS #13): one object, no duplicate keys, no trailing
