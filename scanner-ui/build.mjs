@@ -6,7 +6,7 @@
 // (script-src 'self'; style-src 'self'): inline <script> bodies, <style> blocks, style=""
 // and on*="" attributes. And it refuses innerHTML / outerHTML / insertAdjacentHTML /
 // document.write in our own scripts, because names shown in the pages are attacker-chosen
-// text (THREATS #16).
+// text (docs/threat-model.md T16).
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -28,6 +28,7 @@ import org.entrylog.testing.TestApp;
 import org.entrylog.common.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * caseRef and the query (phone only hashed); a visitor's history shows the accesses to them and
  * to no one else; the audit chain verifies, resists edits, and survives a purge.
  */
+@Tag("slow")
 class AuditTrailTest {
     static final Instant T = Instant.parse("2026-03-02T12:00:00Z");
     static final String PASSWORD = "correct horse battery staple";

@@ -12,10 +12,12 @@ import java.util.Map;
 import org.entrylog.official.Officials;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The official's desk: sign in, trace a case, see the visits and contacts, export a CSV, sign out. */
+@Tag("browser")
 class ConsoleTraceTest {
     @TempDir
     Path tmp;

@@ -14,6 +14,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The pictures go to {@code target/screenshots/}; {@code -Dentrylog.screenshots=docs/screenshots}
  * writes the ones the README shows. Each is checked to be the page (not blank) before it is kept.
  */
+@Tag("browser")
 class PageScreenshotsTest {
     record Size(String name, int width, int height, boolean mobile) {}
 

@@ -15,6 +15,7 @@ import org.entrylog.testing.TestApp;
 import org.entrylog.web.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every page arrives with its security headers, runs under its Content-Security-Policy without
  * a single violation or console error, and the policy really refuses inline script.
  */
+@Tag("browser")
 class PageSecurityTest {
     private static final List<String> PAGES = List.of("/", "/pass", "/scan", "/console", "/transparency");
 

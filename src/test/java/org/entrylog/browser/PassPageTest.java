@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The visitor's phone: register once, then a QR that renews itself before it expires. */
+@Tag("browser")
 class PassPageTest {
     @TempDir
     Path tmp;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The door: a tablet opens the printed enrollment link, its camera sees a visitor's pass, and
  * the visit is in the log — all in a real Chromium whose camera is a video of the pass.
  */
+@Tag("browser")
 class ScannerCameraTest {
     @TempDir
     Path tmp;

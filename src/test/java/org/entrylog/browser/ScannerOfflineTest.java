@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through reloads (the page itself comes from the service worker), and sends them through
  * {@code /api/scans/batch} when the server is back.
  */
+@Tag("browser")
 class ScannerOfflineTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 

@@ -14,6 +14,7 @@ import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Names are chosen by whoever types them (a visitor's own name, a venue's name): the pages show
  * them as text. Markup in a name must appear literally and never become an element or run.
  */
+@Tag("browser")
 class UntrustedTextTest {
     private static final String MARKUP = "<img src=x onerror=alert(1)>";
 

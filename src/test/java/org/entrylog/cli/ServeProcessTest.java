@@ -21,10 +21,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.entrylog.testing.Cli;
 import org.entrylog.common.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `serve` as a real child process: it starts on an empty folder, and SIGTERM loses no acknowledged scan. */
+@Tag("slow")
 class ServeProcessTest {
     @TempDir
     Path dir;

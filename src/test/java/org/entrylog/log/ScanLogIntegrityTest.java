@@ -15,10 +15,12 @@ import org.entrylog.testing.Cli;
 import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Device;
 import org.entrylog.testing.TestApp.Visitor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The log is append-only in the database itself, and `verify` names what an attacker with the file changed. */
+@Tag("slow")
 class ScanLogIntegrityTest {
     @TempDir
     Path dir;

@@ -11,10 +11,12 @@ import java.util.List;
 import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Who counts as a contact of a case, at the edges of the rules in DESIGN.md. */
+@Tag("slow")
 class ContactRulesTest {
     static final Instant T = Instant.parse("2026-03-02T12:00:00Z");
     static final String CASE_PHONE = "010-1234-5678";

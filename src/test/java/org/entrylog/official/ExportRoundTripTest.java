@@ -20,6 +20,7 @@ import java.util.Map;
 import org.entrylog.cli.Main;
 import org.entrylog.testing.TestApp;
 import org.entrylog.common.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A trace whose contacts have formula-like names, exported as JSON and opened offline with
  * {@code unseal --csv}: a spreadsheet must see the literal text (THREATS #15, #38).
  */
+@Tag("slow")
 class ExportRoundTripTest {
     static final Instant T = Instant.parse("2026-03-02T12:00:00Z");
     static final List<String> NAMES = List.of("=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)",

@@ -8,10 +8,12 @@ import java.util.Arrays;
 import java.util.Map;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Sign-in throttling (THREATS #30) and the equal answer for unknown users and wrong passwords. */
+@Tag("slow")
 class LoginThrottleTest {
     @TempDir
     Path dir;

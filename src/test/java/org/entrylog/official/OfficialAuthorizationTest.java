@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * caller, a visitor, a device, an official, a disabled official, an idle-expired, an
  * absolutely-expired and a logged-out session.
  */
+@Tag("slow")
 class OfficialAuthorizationTest {
     static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
 

@@ -21,6 +21,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.entrylog.common.ApiException;
@@ -32,6 +33,7 @@ import org.entrylog.common.Ids;
  * valid pass are refused with {@code token_malformed} or {@code token_bad_signature}, never with
  * any other exception; only the untouched pass is accepted.
  */
+@Tag("fuzz")
 class PassCodecFuzzTest {
     private static final Set<String> ALLOWED = Set.of("token_malformed", "token_bad_signature");
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

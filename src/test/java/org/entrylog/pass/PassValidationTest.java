@@ -20,12 +20,14 @@ import org.entrylog.testing.TestApp.Response;
 import org.entrylog.testing.TestApp.Visitor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every way a pass can be wrong is refused with its DESIGN.md code and writes nothing (THREATS #1–10). */
+@Tag("slow")
 class PassValidationTest {
     @TempDir
     Path dir;

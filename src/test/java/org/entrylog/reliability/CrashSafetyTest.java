@@ -28,6 +28,7 @@ import org.entrylog.common.Ids;
 import org.entrylog.testing.Cli;
 import org.entrylog.testing.ServerProcess;
 import org.entrylog.common.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Rounds: 3 in the normal test run; {@code -Dentrylog.crash.rounds=N} for a soak
  * ({@code scripts/crash-soak.sh}). {@code -Dentrylog.crash.seed=S} replays a run's timings.
  */
+@Tag("crash")
 class CrashSafetyTest {
     private static final int ROUNDS = Integer.getInteger("entrylog.crash.rounds", 3);
     private static final int THREADS = 8;

@@ -25,6 +25,7 @@ import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Device;
 import org.entrylog.testing.TestApp.Response;
 import org.entrylog.testing.TestApp.Visitor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * itself once space or the lock returns; a corrupt or foreign file at start-up is refused with a
  * clear message and left byte-for-byte as it was.
  */
+@Tag("crash")
 class StorageFaultTest {
     private static final Map<String, String> ENV = Map.of("ENTRYLOG_RATE_LIMITS", "off");
 

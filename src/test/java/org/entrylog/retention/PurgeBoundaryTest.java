@@ -14,10 +14,12 @@ import java.time.Instant;
 import java.util.Map;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a purge destroys and what it keeps, to the second, with a fixed clock. */
+@Tag("slow")
 class PurgeBoundaryTest {
     @TempDir
     Path dir;

@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import org.entrylog.log.LogVerifier;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The hash chain stays verifiable across purges, and nothing but a purge can cut it. */
+@Tag("slow")
 class PurgeChainTest {
     @TempDir
     Path dir;

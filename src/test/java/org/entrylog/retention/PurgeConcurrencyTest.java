@@ -23,10 +23,12 @@ import org.entrylog.log.LogVerifier;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
 import org.entrylog.common.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Purges racing each other and racing scans (THREATS #33, #34). */
+@Tag("slow")
 class PurgeConcurrencyTest {
     @TempDir
     Path dir;

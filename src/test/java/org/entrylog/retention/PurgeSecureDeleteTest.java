@@ -19,10 +19,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.entrylog.common.Ids;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A purged identity is gone from the files, not merely unlinked: secure_delete, vacuum, checkpoint. */
+@Tag("slow")
 class PurgeSecureDeleteTest {
     @TempDir
     Path dir;

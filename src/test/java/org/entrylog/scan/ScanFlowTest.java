@@ -19,9 +19,11 @@ import org.entrylog.testing.TestApp.Response;
 import org.entrylog.testing.TestApp.Visitor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("slow")
 class ScanFlowTest {
     @TempDir
     Path dir;

@@ -15,12 +15,14 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 
 /**
  * Property-based fuzzing of {@link PhoneNumbers#normalise}: it never throws, whatever the text and
  * the default region, and what it returns is always E.164; normalising its own answer gives the
  * same answer; and a Korean mobile number written in any common notation is one number.
  */
+@Tag("fuzz")
 class PhoneNumbersFuzzTest {
     private static final Pattern E164 = Pattern.compile("^\\+[1-9]\\d{6,14}$");
 

@@ -30,6 +30,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -48,6 +49,7 @@ import org.entrylog.testing.TestApp.Visitor;
  * name or SQL in the answer, every refusal is a JSON {@code {"error","message"}}, and no row is
  * written without a 2xx answer that accounts for it.
  */
+@Tag("fuzz")
 class ApiFuzzTest {
     private static final Set<String> CODES = Set.of("bad_request", "unauthorized", "forbidden", "not_found",
             "token_malformed", "token_bad_signature", "token_expired", "token_used_elsewhere", "payload_too_large",

@@ -14,12 +14,14 @@ import org.entrylog.testing.TestApp.Device;
 import org.entrylog.testing.TestApp.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Malformed, oversized and hostile input gets a clear error and changes nothing (THREATS #10–14). */
+@Tag("slow")
 class BadInputTest {
     @TempDir
     Path dir;
