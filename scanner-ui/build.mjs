@@ -150,6 +150,20 @@ if (!listed.length || missing.length || !swText.includes('__ENTRYLOG_BUILD__')) 
   console.error(`scanner-ui build refused: sw.js pre-caches missing files or lacks its BUILD mark: ${missing.join(', ')}`);
   process.exit(1);
 }
+// An ES module starts only when every module it imports loads: a pre-cached script whose
+// imports are not pre-cached too would leave the page blank offline.
+const unlisted = [];
+for (const url of listed.filter((u) => u.endsWith('.js'))) {
+  const text = readFileSync(join(dist, pageOf(url)), 'utf8');
+  for (const m of text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*'(\.{1,2}\/[^']+)'|^\s*import\s*'(\.{1,2}\/[^']+)'/gm)) {
+    const target = new URL(m[1] || m[2], `https://x${url}`).pathname;
+    if (!listed.includes(target)) unlisted.push(`${target} (imported by ${url})`);
+  }
+}
+if (unlisted.length) {
+  console.error(`scanner-ui build refused: sw.js does not pre-cache ${[...new Set(unlisted)].join(', ')}`);
+  process.exit(1);
+}
 const hash = createHash('sha256');
 for (const f of walk(dist).filter((f) => f !== swFile).sort()) {
   hash.update(relative(dist, f)).update('\0').update(readFileSync(f));
