@@ -50,17 +50,23 @@ export function createSync({ tablet, screen }) {
     blockedUntil = Date.now() + (err.retryAfter || 10) * 1000;
   };
   /**
-   * What a failed send means for a flush: 'later' (no connection, 5xx, or 429, which also
-   * holds further sends back: stop and keep everything), 'revoked' (401/403: keep this
-   * device's items) or 'refused' (a definite answer for what was sent).
+   * What a failed send of `secret`'s items means for a flush: 'later' (no connection, 5xx,
+   * or 429, which also holds further sends back: stop, keep everything), 'stop' (401/403: a
+   * revoked or unknown tablet; its items are kept, as the only record of those visits, and
+   * the screen says so; "Forget this tablet" discards them) or 'refused' (a definite answer
+   * for what was sent).
    */
-  const failure = (err) => {
+  const failure = (err, secret, report) => {
     if (err instanceof NetworkError || err.status >= 500) return 'later';
     if (err.status === 429) {
       blockFor(err);
       return 'later';
     }
-    return err.status === 401 || err.status === 403 ? 'revoked' : 'refused';
+    if (err.status === 401 || err.status === 403) {
+      if (secret === tablet.device.secret) report.unauthorized = true;
+      return 'stop';
+    }
+    return 'refused';
   };
 
   async function updatePending() {
@@ -146,85 +152,86 @@ export function createSync({ tablet, screen }) {
     }
   }
 
-  /** Sends what the queue holds, grouped by the device that recorded it. */
+  /**
+   * Sends one device's scans by batches of BATCH_MAX, adding to `report`. Returns 'later'
+   * when the whole flush must stop, 'stop' when this device's other items must wait, else
+   * 'done'.
+   */
+  async function sendScans(secret, scans, report) {
+    for (let i = 0; i < scans.length; i += BATCH_MAX) {
+      const chunk = scans.slice(i, i + BATCH_MAX);
+      let results;
+      try {
+        const res = await api('POST', '/api/scans/batch', {
+          body: { scans: chunk.map((c) => c.body) }, token: secret, timeoutMs: 30000,
+        });
+        results = res.data && Array.isArray(res.data.results) ? res.data.results : [];
+      } catch (err) {
+        const failed = failure(err, secret, report);
+        if (failed !== 'refused') return failed;
+        results = await sendSingly(chunk, secret);
+      }
+      screen.setOffline(false);
+      const done = [];
+      chunk.forEach((item, idx) => {
+        const r = results[idx];
+        if (!r || typeof r.status !== 'number' || r.status >= 500 || r.status === 429) return;
+        done.push(item.id);
+        if (r.status === 200 || r.status === 201) {
+          report.sent += 1;
+          if (r.status === 201 && r.duplicate !== true && localDay(new Date(item.body.scannedAt)) === localDay()) countOne();
+        } else {
+          report.refused.push(reasonFor(new ApiError(r.status, r.error, r.message)));
+        }
+      });
+      await queue.remove(done);
+      if (done.length < chunk.length) return 'stop'; // the rest waits for the next round
+    }
+    return 'done';
+  }
+
+  /** Sends one device's manual entries one by one, adding to `report`; returns as sendScans. */
+  async function sendManual(secret, entries, report) {
+    for (const item of entries) {
+      try {
+        await api('POST', '/api/manual-entries', { body: item.body, token: secret, timeoutMs: 10000 });
+        screen.setOffline(false); // the server answered: take the offline banner down
+        report.sent += 1;
+        if (localDay(new Date(item.body.scannedAt)) === localDay()) countOne();
+        await queue.remove([item.id]);
+      } catch (err) {
+        const failed = failure(err, secret, report);
+        if (failed !== 'refused') return failed;
+        report.refused.push(reasonFor(err));
+        await queue.remove([item.id]);
+      }
+    }
+    return 'done';
+  }
+
+  /** Sends what the queue holds, grouped by the device that recorded it, and says how it went. */
   async function flush() {
     if (flushing || !tablet.device || Date.now() < blockedUntil) return;
     flushing = true;
-    let sent = 0;
-    const refused = [];
-    let unauthorized = false;
+    const report = { sent: 0, refused: [], unauthorized: false };
     try {
-      const items = await queue.all();
-      if (!items.length) return;
       const groups = new Map();
-      for (const item of items) {
+      for (const item of await queue.all()) {
         if (!groups.has(item.secret)) groups.set(item.secret, []);
         groups.get(item.secret).push(item);
       }
       for (const [secret, group] of groups) {
-        const scans = group.filter((i) => i.kind === 'scan');
-        let stop = false;
-        for (let i = 0; i < scans.length && !stop; i += BATCH_MAX) {
-          const chunk = scans.slice(i, i + BATCH_MAX);
-          let results;
-          try {
-            const res = await api('POST', '/api/scans/batch', {
-              body: { scans: chunk.map((c) => c.body) }, token: secret, timeoutMs: 30000,
-            });
-            results = res.data && Array.isArray(res.data.results) ? res.data.results : [];
-          } catch (err) {
-            const failed = failure(err);
-            if (failed === 'later') return;
-            if (failed === 'revoked') {
-              // A revoked or unknown tablet: keep the scans (they are the only record of
-              // those visits) and say so; "Forget this tablet" discards them.
-              if (secret === tablet.device.secret) unauthorized = true;
-              stop = true;
-              break;
-            }
-            results = await sendSingly(chunk, secret);
-          }
-          screen.setOffline(false);
-          const done = [];
-          chunk.forEach((item, idx) => {
-            const r = results[idx];
-            if (!r || typeof r.status !== 'number' || r.status >= 500 || r.status === 429) return;
-            done.push(item.id);
-            if (r.status === 200 || r.status === 201) {
-              sent += 1;
-              if (r.status === 201 && r.duplicate !== true && localDay(new Date(item.body.scannedAt)) === localDay()) countOne();
-            } else {
-              refused.push(reasonFor(new ApiError(r.status, r.error, r.message)));
-            }
-          });
-          await queue.remove(done);
-          if (done.length < chunk.length) stop = true; // the rest waits for the next round
-        }
-        if (stop) continue;
-        for (const item of group.filter((i) => i.kind === 'manual')) {
-          try {
-            await api('POST', '/api/manual-entries', { body: item.body, token: secret, timeoutMs: 10000 });
-            screen.setOffline(false); // the server answered: take the offline banner down
-            sent += 1;
-            if (localDay(new Date(item.body.scannedAt)) === localDay()) countOne();
-            await queue.remove([item.id]);
-          } catch (err) {
-            const failed = failure(err);
-            if (failed === 'later') return;
-            if (failed === 'revoked') {
-              if (secret === tablet.device.secret) unauthorized = true;
-              break;
-            }
-            refused.push(reasonFor(err));
-            await queue.remove([item.id]);
-          }
-        }
+        const scans = await sendScans(secret, group.filter((i) => i.kind === 'scan'), report);
+        if (scans === 'later') return;
+        if (scans === 'stop') continue;
+        if ((await sendManual(secret, group.filter((i) => i.kind === 'manual'), report)) === 'later') return;
       }
     } catch {
       // IndexedDB unavailable: nothing to flush
     } finally {
       flushing = false;
       await updatePending();
+      const { sent, refused, unauthorized } = report;
       if (unauthorized) screen.showSync(t('scan.sync.unauthorized'), 'error', 0);
       else if (refused.length) screen.showSync(t('scan.sync.refused', { n: refused.length, reason: [...new Set(refused)].join(' · ') }), 'error', 30000);
       else if (sent) screen.showSync(t('scan.sync.sent', { n: sent }), 'ok', 8000);
