@@ -1,12 +1,14 @@
-// Builds scanner-ui/dist/ from src/: copies the pages and assets as they are and puts the
-// pinned jsQR release (from node_modules, installed by `npm ci`) into assets/vendor/.
+// Builds scanner-ui/dist/ from src/: fills the pages' shared <head> and top bar from
+// src/partials/, copies the assets as they are and puts the pinned jsQR release (from
+// node_modules, installed by `npm ci`) into assets/vendor/.
 // No bundler: the pages use plain ES modules, and jsQR is loaded as a classic script.
 //
 // The build also refuses pages that would break under the server's Content-Security-Policy
 // (script-src 'self'; style-src 'self'): inline <script> bodies, <style> blocks, style=""
-// and on*="" attributes. And it refuses innerHTML / outerHTML / insertAdjacentHTML /
-// document.write in our own scripts, because names shown in the pages are attacker-chosen
-// text (docs/threat-model.md T16).
+// and on*="" attributes, checked on the pages as they ship (after the partials are filled).
+// And it refuses innerHTML / outerHTML / insertAdjacentHTML / document.write in our own
+// scripts, because names shown in the pages are attacker-chosen text
+// (docs/threat-model.md T16).
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,23 +27,79 @@ function walk(dir) {
   });
 }
 
+// ---------------------------------------------------------------- pages from partials
+//
+// A page in src/ starts with two directives instead of its <head> and top bar:
+//   <!-- #head title-key="scan.title" title="Scanner — entrylog" viewport-extra=", viewport-fit=cover" -->
+//   <!-- #topbar -->
+//       …what the page adds to the top bar, between the brand and the language link…
+//   <!-- /topbar -->
+// src/partials/<name>.html is filled in: {{key}} from the directive's attributes (or from
+// the page itself: {{page}} is the file name without .html, {{path}} its URL), {{key?}} the
+// same but empty when not given, and {{slot?}} the lines between #topbar and /topbar. A
+// placeholder alone on its line takes the value's own lines. Plain string replacement, no
+// escaping: the values come from our own pages, and the CSP checks below read the result.
+const partialsDir = join(src, 'partials');
+const partials = Object.fromEntries(
+  readdirSync(partialsDir).filter((f) => f.endsWith('.html')).map((f) => [f.slice(0, -5), readFileSync(join(partialsDir, f), 'utf8')]),
+);
+
+function fill(name, values, page) {
+  const partial = partials[name];
+  if (partial === undefined) throw new Error(`${page}: no partial src/partials/${name}.html`);
+  const used = new Set();
+  const value = (key, optional) => {
+    used.add(key);
+    if (values[key] !== undefined) return values[key];
+    if (optional) return '';
+    throw new Error(`${page}: partial ${name} needs ${key}="…"`);
+  };
+  const out = partial
+    .replace(/^[ \t]*\{\{([a-z-]+)(\??)\}\}\n/gm, (_, key, opt) => value(key, opt))
+    .replace(/\{\{([a-z-]+)(\??)\}\}/g, (_, key, opt) => value(key, opt));
+  const unknown = Object.keys(values).filter((k) => !used.has(k) && !['page', 'path'].includes(k));
+  if (unknown.length) throw new Error(`${page}: partial ${name} has no ${unknown.join(', ')}`);
+  return out;
+}
+
+function renderPage(rel, text) {
+  const page = rel.slice(0, -'.html'.length);
+  const own = { page, path: page === 'index' ? '/' : `/${page}` };
+  const attrs = (s) => Object.fromEntries([...s.matchAll(/([a-z-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  return text
+    .replace(/^<!-- #([a-z]+)((?:\s+[a-z-]+="[^"]*")*)\s*-->\n([\s\S]*?)^<!-- \/\1 -->\n/gm,
+      (_, name, a, slot) => fill(name, { ...own, ...attrs(a), slot }, rel))
+    .replace(/^<!-- #([a-z]+)((?:\s+[a-z-]+="[^"]*")*)\s*-->\n/gm, (_, name, a) => fill(name, { ...own, ...attrs(a) }, rel));
+}
+
 const problems = [];
+const pages = {};
 for (const file of walk(src)) {
   const rel = relative(src, file);
-  const text = readFileSync(file, 'utf8');
-  if (file.endsWith('.html')) {
-    for (const m of text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
-      if (!/\bsrc\s*=/.test(m[1]) || m[2].trim() !== '') problems.push(`${rel}: inline <script>`);
-    }
-    if (/<style\b/i.test(text)) problems.push(`${rel}: <style> block`);
-    if (/\sstyle\s*=/i.test(text)) problems.push(`${rel}: style="" attribute`);
-    if (/\son[a-z]+\s*=/i.test(text)) problems.push(`${rel}: inline event handler`);
-    if (/(src|href)\s*=\s*["']?(https?:)?\/\//i.test(text)) problems.push(`${rel}: off-site reference`);
+  if (rel.startsWith('partials/') || !rel.endsWith('.html')) continue;
+  try {
+    pages[rel] = renderPage(rel, readFileSync(file, 'utf8'));
+  } catch (e) {
+    problems.push(e.message);
+    continue;
   }
-  if (file.endsWith('.js')) {
-    if (/\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write/.test(text)) {
-      problems.push(`${rel}: HTML-string DOM API (use textContent/createElement)`);
-    }
+  if (/\{\{|<!-- [#/][a-z]/.test(pages[rel])) problems.push(`${rel}: an unfilled placeholder or directive`);
+  if (!/^<!doctype html>/i.test(pages[rel])) problems.push(`${rel}: does not start with <!doctype html> (missing <!-- #head -->?)`);
+}
+
+for (const [rel, text] of Object.entries(pages)) {
+  for (const m of text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+    if (!/\bsrc\s*=/.test(m[1]) || m[2].trim() !== '') problems.push(`${rel}: inline <script>`);
+  }
+  if (/<style\b/i.test(text)) problems.push(`${rel}: <style> block`);
+  if (/\sstyle\s*=/i.test(text)) problems.push(`${rel}: style="" attribute`);
+  if (/\son[a-z]+\s*=/i.test(text)) problems.push(`${rel}: inline event handler`);
+  if (/(src|href)\s*=\s*["']?(https?:)?\/\//i.test(text)) problems.push(`${rel}: off-site reference`);
+}
+for (const file of walk(src).filter((f) => f.endsWith('.js'))) {
+  const text = readFileSync(file, 'utf8');
+  if (/\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write/.test(text)) {
+    problems.push(`${relative(src, file)}: HTML-string DOM API (use textContent/createElement)`);
   }
 }
 if (problems.length) {
@@ -72,7 +130,8 @@ if (jsqrVersion !== wanted) {
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
-cpSync(src, dist, { recursive: true });
+cpSync(src, dist, { recursive: true, filter: (f) => f !== partialsDir });
+for (const [rel, text] of Object.entries(pages)) writeFileSync(join(dist, rel), text);
 const vendor = join(dist, 'assets', 'vendor');
 mkdirSync(vendor, { recursive: true });
 cpSync(join(jsqrDir, 'dist', 'jsQR.js'), join(vendor, 'jsQR.js'));
@@ -89,6 +148,20 @@ const pageOf = (url) => (url.startsWith('/assets/') ? url.slice(1) : `${url.slic
 const missing = listed.filter((url) => !existsSync(join(dist, pageOf(url))));
 if (!listed.length || missing.length || !swText.includes('__ENTRYLOG_BUILD__')) {
   console.error(`scanner-ui build refused: sw.js pre-caches missing files or lacks its BUILD mark: ${missing.join(', ')}`);
+  process.exit(1);
+}
+// An ES module starts only when every module it imports loads: a pre-cached script whose
+// imports are not pre-cached too would leave the page blank offline.
+const unlisted = [];
+for (const url of listed.filter((u) => u.endsWith('.js'))) {
+  const text = readFileSync(join(dist, pageOf(url)), 'utf8');
+  for (const m of text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*'(\.{1,2}\/[^']+)'|^\s*import\s*'(\.{1,2}\/[^']+)'/gm)) {
+    const target = new URL(m[1] || m[2], `https://x${url}`).pathname;
+    if (!listed.includes(target)) unlisted.push(`${target} (imported by ${url})`);
+  }
+}
+if (unlisted.length) {
+  console.error(`scanner-ui build refused: sw.js does not pre-cache ${[...new Set(unlisted)].join(', ')}`);
   process.exit(1);
 }
 const hash = createHash('sha256');

@@ -1,5 +1,6 @@
 // Shared helpers of the entrylog pages: the API client, a createElement helper that only
-// ever writes text (names are attacker-chosen: docs/threat-model.md T16), time formatting and the header.
+// ever writes text (names are attacker-chosen: docs/threat-model.md T16), time formatting
+// and the header.
 import { applyI18n, lang, t } from './i18n.js';
 
 /** An error answer of the server: {"error":"<code>","message":"..."} plus status and Retry-After. */
