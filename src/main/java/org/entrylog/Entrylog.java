@@ -255,7 +255,7 @@ public final class Entrylog implements AutoCloseable {
             }
             var demo = Json.MAPPER.readTree(file.toFile());
             String code = demo.path("enrollmentCode").asText();
-            return Http.obj("venueId", demo.path("venueId").asText(), "name", demo.path("name").asText(),
+            return Json.obj("venueId", demo.path("venueId").asText(), "name", demo.path("name").asText(),
                     "enrollmentCode", code, "enrollmentUrl", config.publicUrl(port) + "/scan?enroll=" + code,
                     "file", file.toString());
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.entrylog.common.Json;
 import org.entrylog.store.Database;
 import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
@@ -38,7 +39,7 @@ public final class HistoryController {
                 ps.setLong(1, v.id());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        visits.add(Http.obj("venueName", rs.getString(1),
+                        visits.add(Json.obj("venueName", rs.getString(1),
                                 "scannedAt", Instant.ofEpochMilli(rs.getLong(2)).toString(),
                                 "direction", rs.getInt(3) == 1 ? "out" : "in"));
                     }
@@ -51,12 +52,12 @@ public final class HistoryController {
                 ps.setBytes(1, v.publicId());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        accesses.add(Http.obj("at", Instant.ofEpochMilli(rs.getLong(1)).toString(),
+                        accesses.add(Json.obj("at", Instant.ofEpochMilli(rs.getLong(1)).toString(),
                                 "caseRef", rs.getString(2)));
                     }
                 }
             }
-            return Http.obj("visits", visits, "accesses", accesses);
+            return Json.obj("visits", visits, "accesses", accesses);
         });
         ctx.header("Cache-Control", "no-store");
         Http.json(ctx, 200, body);

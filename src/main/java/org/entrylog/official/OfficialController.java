@@ -118,7 +118,7 @@ public final class OfficialController {
                 Sessions.Login login = sessions.login(username, password, address.of(ctx));
                 a.official = login.username();
                 ctx.header("Cache-Control", "no-store");
-                return new Reply(201, Http.obj("token", login.token(), "expiresAt", login.expiresAt().toString()), null);
+                return new Reply(201, Json.obj("token", login.token(), "expiresAt", login.expiresAt().toString()), null);
             } catch (Sessions.LoginRefused e) {
                 a.official = e.knownUsername();
                 throw e;

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.entrylog.common.Json;
 import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
 import org.entrylog.web.Limits;
@@ -45,13 +46,13 @@ public final class PassController {
         Instant expires = Instant.ofEpochSecond(now.getEpochSecond() + ttl.toSeconds());
         metrics.passIssued();
         ctx.header("Cache-Control", "no-store");
-        Http.json(ctx, 201, Http.obj("token", token, "expiresAt", expires.toString(), "qrPng", qr.dataUrl(token)));
+        Http.json(ctx, 201, Json.obj("token", token, "expiresAt", expires.toString(), "qrPng", qr.dataUrl(token)));
     }
 
     public void keys(Context ctx) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (SigningKeys.Key k : keys.all()) {
-            Map<String, Object> m = Http.obj("kid", k.kid(), "alg", "Ed25519", "publicKey", k.publicKeyText(),
+            Map<String, Object> m = Json.obj("kid", k.kid(), "alg", "Ed25519", "publicKey", k.publicKeyText(),
                     "status", k.active() ? "active" : "retired", "createdAt", k.createdAt().toString());
             if (k.retiredAt() != null) {
                 m.put("retiredAt", k.retiredAt().toString());

@@ -78,13 +78,13 @@ public final class ScanController {
         for (Object o : scans.batch(device, items)) {
             if (o instanceof ScanService.Result r) {
                 count(r);
-                Map<String, Object> m = Http.obj("status", r.status());
+                Map<String, Object> m = Json.obj("status", r.status());
                 m.putAll(result(r));
                 results.add(m);
             } else {
                 ApiException e = (ApiException) o;
                 metrics.scan("refused", e.code());
-                Map<String, Object> m = Http.obj("status", e.status());
+                Map<String, Object> m = Json.obj("status", e.status());
                 m.putAll(Http.error(e));
                 results.add(m);
             }
@@ -115,7 +115,7 @@ public final class ScanController {
     }
 
     private static Map<String, Object> result(ScanService.Result r) {
-        return Http.obj("scanId", r.scanId(), "venueId", r.venueId(), "scannedAt", r.scannedAt().toString(),
+        return Json.obj("scanId", r.scanId(), "venueId", r.venueId(), "scannedAt", r.scannedAt().toString(),
                 "duplicate", r.duplicate());
     }
 }

@@ -54,13 +54,4 @@ public final class Http {
         m.put("message", e.getMessage());
         return m;
     }
-
-    /** A JSON object in insertion order. */
-    public static Map<String, Object> obj(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 }
