@@ -17,11 +17,11 @@ import java.util.regex.Pattern;
 import org.entrylog.common.ApiException;
 import org.entrylog.common.Ids;
 import org.entrylog.log.AuditLog;
-import org.entrylog.store.StoreException;
 import org.entrylog.store.WriteQueue;
 import org.entrylog.visitor.PhoneHasher;
 import org.entrylog.visitor.PhoneNumbers;
 import org.entrylog.web.ClientAddress;
+import org.entrylog.web.ErrorMapper;
 import org.entrylog.web.Http;
 import org.entrylog.common.Json;
 import org.slf4j.Logger;
@@ -270,14 +270,9 @@ public final class OfficialController {
         Reply reply;
         try {
             reply = handler.handle(a);
-        } catch (ApiException e) {
-            record(a, e.status(), e.code());
-            throw e;
-        } catch (StoreException e) {
-            record(a, 503, "unavailable");
-            throw e;
         } catch (RuntimeException e) {
-            record(a, 500, "internal");
+            ErrorMapper.Answer refusal = ErrorMapper.of(e); // audited with the status the official is answered
+            record(a, refusal.status(), refusal.code());
             throw e;
         }
         record(a, reply.status(), null);

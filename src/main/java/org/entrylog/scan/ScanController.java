@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.entrylog.common.ApiException;
+import org.entrylog.common.ErrorCode;
+import org.entrylog.store.StoreUnavailable;
 import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.VisitorService;
+import org.entrylog.web.ErrorMapper;
 import org.entrylog.web.Http;
 import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
@@ -47,8 +50,8 @@ public final class ScanController {
         ScanService.Result r;
         try {
             r = scans.scan(device, request(body));
-        } catch (ApiException e) {
-            metrics.scan("refused", e.code());
+        } catch (ApiException | StoreUnavailable e) {
+            metrics.scan("refused", ErrorMapper.of(e).code());
             throw e;
         }
         count(r);
@@ -82,10 +85,10 @@ public final class ScanController {
                 m.putAll(result(r));
                 results.add(m);
             } else {
-                ApiException e = (ApiException) o;
-                metrics.scan("refused", e.code());
-                Map<String, Object> m = Json.obj("status", e.status());
-                m.putAll(Http.error(e));
+                ErrorMapper.Answer refusal = ErrorMapper.of((RuntimeException) o);
+                metrics.scan("refused", refusal.code());
+                Map<String, Object> m = Json.obj("status", refusal.status());
+                m.putAll(refusal.body());
                 results.add(m);
             }
         }
@@ -109,7 +112,7 @@ public final class ScanController {
     private static ScanService.Request request(ObjectNode o) {
         String token = Json.string(o, "token", true);
         if (token.length() > 1024) {
-            throw new ApiException(413, "payload_too_large", "The scanned code is far too long to be a pass.");
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The scanned code is far too long to be a pass.");
         }
         return new ScanService.Request(token, Json.instant(o, "scannedAt", false), Json.direction(o));
     }

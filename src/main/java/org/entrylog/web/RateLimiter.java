@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.entrylog.common.ApiException;
+import org.entrylog.common.ErrorCode;
 import org.entrylog.config.RateLimit;
 
 /**
@@ -60,8 +61,8 @@ public final class RateLimiter {
             waitMillis = (cost - b.tokens) / perMilli;
         }
         long seconds = Math.max(1, (long) Math.ceil(waitMillis / 1000.0));
-        throw new ApiException(429, "rate_limited", "Too many requests; try again in " + seconds + " s.",
-                Map.of("Retry-After", Long.toString(seconds)));
+        throw new ApiException(ErrorCode.RATE_LIMITED, "Too many requests; try again in " + seconds + " s.",
+                seconds);
     }
 
     public void acquire(String key) {
