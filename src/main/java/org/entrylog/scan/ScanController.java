@@ -10,6 +10,7 @@ import java.util.Set;
 import org.entrylog.common.ApiException;
 import org.entrylog.common.ErrorCode;
 import org.entrylog.store.StoreUnavailable;
+import org.entrylog.venue.DevicePrincipal;
 import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.ErrorMapper;
@@ -17,6 +18,7 @@ import org.entrylog.web.Http;
 import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
 import org.entrylog.web.Metrics;
+import org.entrylog.web.Principal;
 
 /** {@code POST /api/scans}, {@code /api/scans/batch} and {@code /api/manual-entries}, for enrolled devices. */
 public final class ScanController {
@@ -27,16 +29,14 @@ public final class ScanController {
     public static final int MAX_BATCH_BODY = 256 * 1024;
 
     private final ScanService scans;
-    private final VenueService venues;
     private final VisitorService visitors;
     private final int maxBody;
     private final Limits limits;
     private final Metrics metrics;
 
-    public ScanController(ScanService scans, VenueService venues, VisitorService visitors, int maxBody,
+    public ScanController(ScanService scans, VisitorService visitors, int maxBody,
                           Limits limits, Metrics metrics) {
         this.scans = scans;
-        this.venues = venues;
         this.visitors = visitors;
         this.maxBody = maxBody;
         this.limits = limits;
@@ -44,7 +44,7 @@ public final class ScanController {
     }
 
     public void scan(Context ctx) {
-        VenueService.Device device = venues.authenticate(Http.bearer(ctx));
+        VenueService.Device device = Principal.of(ctx, DevicePrincipal.class).device();
         limits.scan().acquire(device.deviceId());
         ObjectNode body = Json.object(Http.body(ctx, maxBody), SCAN_FIELDS);
         ScanService.Result r;
@@ -59,7 +59,7 @@ public final class ScanController {
     }
 
     public void batch(Context ctx) {
-        VenueService.Device device = venues.authenticate(Http.bearer(ctx));
+        VenueService.Device device = Principal.of(ctx, DevicePrincipal.class).device();
         ObjectNode body = Json.object(Http.body(ctx, MAX_BATCH_BODY), BATCH_FIELDS);
         JsonNode arr = body.get("scans");
         if (arr == null || !arr.isArray()) {
@@ -96,7 +96,7 @@ public final class ScanController {
     }
 
     public void manual(Context ctx) {
-        VenueService.Device device = venues.authenticate(Http.bearer(ctx));
+        VenueService.Device device = Principal.of(ctx, DevicePrincipal.class).device();
         limits.scan().acquire(device.deviceId());
         ObjectNode body = Json.object(Http.body(ctx, maxBody), MANUAL_FIELDS);
         var identity = visitors.check(Json.string(body, "name", true), Json.string(body, "phone", true));

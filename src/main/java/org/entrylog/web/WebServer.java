@@ -39,17 +39,42 @@ public final class WebServer {
             + "connect-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; frame-ancestors 'none'; "
             + "base-uri 'none'; form-action 'self'";
 
-    /** Who may call a route; checked by the handler itself against the bearer secret. */
+    /**
+     * Who may call a route. Each role has one {@link Authenticator}, which runs before the route's
+     * handler and hands it the caller as a {@link Principal}; a new role is a value here and its
+     * authenticator in the map given to {@link #create}.
+     */
     public enum Role { ANYONE, VISITOR, DEVICE, OFFICIAL }
 
-    /** One route: method, path, who may call it, and the handler. */
-    public record Route(String method, String path, Role role, Handler handler) {}
+    /**
+     * One route: method, path, who may call it, and the handler; optionally a {@code throttle} run
+     * before authentication, for a limit that must hold whether or not the credentials are good.
+     */
+    public record Route(String method, String path, Role role, Handler handler, Handler throttle) {
+        public Route(String method, String path, Role role, Handler handler) {
+            this(method, path, role, handler, null);
+        }
+
+        /** This route with a throttle run before its authenticator. */
+        public Route throttledBy(Handler first) {
+            return new Route(method, path, role, handler, first);
+        }
+    }
 
     private WebServer() {}
 
-    /** Builds an unstarted Javalin with the given routes. */
-    public static Javalin create(Iterable<Route> routes, int port, Tls.Material tls, Metrics metrics,
-                                 Consumer<io.javalin.config.JavalinConfig> extra) {
+    /**
+     * Builds an unstarted Javalin with the given routes, each behind the authenticator of its role.
+     * A route whose role has no authenticator stops the start: it would otherwise be open to anyone.
+     */
+    public static Javalin create(Iterable<Route> routes, Map<Role, Authenticator> authenticators, int port,
+                                 Tls.Material tls, Metrics metrics, Consumer<io.javalin.config.JavalinConfig> extra) {
+        for (Route r : routes) {
+            if (authenticators.get(r.role()) == null) {
+                throw new IllegalStateException("The route " + r.method() + " " + r.path() + " is for " + r.role()
+                        + ", which has no authenticator");
+            }
+        }
         return Javalin.create(config -> {
             config.jetty.addConnector((server, http) -> connector(server, http, port, tls));
             config.startup.showJavalinBanner = false;
@@ -71,8 +96,13 @@ public final class WebServer {
             config.routes.after(WebServer::drainUnreadBody);
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             for (Route r : routes) {
+                Authenticator authenticator = authenticators.get(r.role());
                 Handler h = ctx -> {
                     ctx.attribute(Metrics.ROUTE, r.path());
+                    if (r.throttle() != null) {
+                        r.throttle().handle(ctx);
+                    }
+                    ctx.attribute(Principal.ATTRIBUTE, authenticator.authenticate(ctx, r));
                     r.handler().handle(ctx);
                 };
                 switch (r.method()) {
