@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.entrylog.audit.HistoryController;
 import org.entrylog.config.Config;
 import org.entrylog.official.LoginThrottle;
 import org.entrylog.official.OfficialController;
+import org.entrylog.official.OfficialPrincipal;
 import org.entrylog.official.Passwords;
 import org.entrylog.official.Sessions;
 import org.entrylog.official.TraceService;
@@ -38,13 +40,16 @@ import org.entrylog.store.FilePermissions;
 import org.entrylog.store.WriteQueue;
 import org.entrylog.transparency.TransparencyController;
 import org.entrylog.venue.DeviceController;
+import org.entrylog.venue.DevicePrincipal;
 import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.AuthorityKey;
 import org.entrylog.visitor.IdentitySealer;
 import org.entrylog.visitor.PhoneHasher;
 import org.entrylog.visitor.PhoneNumbers;
 import org.entrylog.visitor.VisitorController;
+import org.entrylog.visitor.VisitorPrincipal;
 import org.entrylog.visitor.VisitorService;
+import org.entrylog.web.Authenticator;
 import org.entrylog.web.Http;
 import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
@@ -141,6 +146,19 @@ public final class Entrylog implements AutoCloseable {
         return new Entrylog(config, clock);
     }
 
+    /**
+     * How the caller of each role is established, before any handler runs. Adding a role is a value
+     * of {@link Role} and its authenticator here; the server refuses to start without it.
+     */
+    public Map<Role, Authenticator> authenticators() {
+        Map<Role, Authenticator> m = new EnumMap<>(Role.class);
+        m.put(Role.ANYONE, Authenticator.ANYONE);
+        m.put(Role.VISITOR, VisitorPrincipal.authenticator(visitors));
+        m.put(Role.DEVICE, DevicePrincipal.authenticator(venues));
+        m.put(Role.OFFICIAL, OfficialPrincipal.authenticator(sessions, writes, clock));
+        return m;
+    }
+
     /** Every route, with who may call it: the whole API in one list. */
     public List<Route> routes() {
         int max = config.maxBodyBytes();
@@ -148,8 +166,8 @@ public final class Entrylog implements AutoCloseable {
         var passes = new PassController(visitors, passCodec, new QrRenderer(), keys, clock, config.tokenTtl(), limits, metrics);
         var visitorApi = new VisitorController(visitors, max, limits);
         var devices = new DeviceController(venues, writes, max, limits);
-        var scanApi = new ScanController(scans, venues, visitors, max, limits, metrics);
-        var history = new HistoryController(visitors, db);
+        var scanApi = new ScanController(scans, visitors, max, limits, metrics);
+        var history = new HistoryController(db);
         var officials = new OfficialController(sessions, traces, phones, phoneHasher, writes, clock,
                 config.retentionDays(), max, limits.address());
         List<Route> r = new ArrayList<>();
@@ -163,13 +181,15 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("GET", "/api/checkpoints", Role.ANYONE,
                 ctx -> Http.json(ctx, 200, Map.of("checkpoints", checkpoints.list(1000)))));
         r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));
-        r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue));
+        r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue)
+                .throttledBy(passes::throttle));
         r.add(new Route("GET", "/api/visitors/{visitorId}/history", Role.VISITOR, history::history));
         r.add(new Route("POST", "/api/devices", Role.ANYONE, devices::enroll));
         r.add(new Route("POST", "/api/scans", Role.DEVICE, scanApi::scan));
         r.add(new Route("POST", "/api/scans/batch", Role.DEVICE, scanApi::batch));
         r.add(new Route("POST", "/api/manual-entries", Role.DEVICE, scanApi::manual));
-        // official endpoints: every request to them, allowed or refused, is audited (OfficialController)
+        // official endpoints: every request to them, allowed or refused, is audited (OfficialController,
+        // and OfficialPrincipal's authenticator for those refused without a live session)
         r.add(new Route("POST", "/api/sessions", Role.ANYONE, officials::login));
         r.add(new Route("DELETE", "/api/sessions/current", Role.OFFICIAL, officials::logout));
         r.add(new Route("GET", "/api/venues/{venueId}/visits", Role.OFFICIAL, officials::venueVisits));
@@ -206,7 +226,7 @@ public final class Entrylog implements AutoCloseable {
         jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.HOURS);
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;
-        server = WebServer.create(routes(), config.port(), tls, metrics, cfg -> { });
+        server = WebServer.create(routes(), authenticators(), config.port(), tls, metrics, cfg -> { });
         server.start();
         retentionJob.start();
         return server.port();
@@ -255,7 +275,7 @@ public final class Entrylog implements AutoCloseable {
             }
             var demo = Json.MAPPER.readTree(file.toFile());
             String code = demo.path("enrollmentCode").asText();
-            return Http.obj("venueId", demo.path("venueId").asText(), "name", demo.path("name").asText(),
+            return Json.obj("venueId", demo.path("venueId").asText(), "name", demo.path("name").asText(),
                     "enrollmentCode", code, "enrollmentUrl", config.publicUrl(port) + "/scan?enroll=" + code,
                     "file", file.toString());
         } catch (IOException e) {

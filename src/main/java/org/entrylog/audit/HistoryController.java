@@ -7,29 +7,30 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.entrylog.common.Json;
 import org.entrylog.store.Database;
+import org.entrylog.visitor.VisitorPrincipal;
 import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
+import org.entrylog.web.Principal;
 
 /**
  * {@code GET /api/visitors/{visitorId}/history}: a visitor's own visits, and every official access
- * whose answer contained them (when, for which case reference), newest first. An unknown id and a
- * wrong secret get the same 401.
+ * whose answer contained them (when, for which case reference), newest first. Only for the visitor
+ * named in the path (the VISITOR role's authenticator: an unknown id and a wrong secret get the same 401).
  *
  * <p>Accesses are found through {@code audit_access}, keyed by the visitor's public id, so a
  * visitor sees the queries that returned <em>them</em> and no one else's.
  */
 public final class HistoryController {
-    private final VisitorService visitors;
     private final Database db;
 
-    public HistoryController(VisitorService visitors, Database db) {
-        this.visitors = visitors;
+    public HistoryController(Database db) {
         this.db = db;
     }
 
     public void history(Context ctx) {
-        VisitorService.Visitor v = visitors.authenticate(ctx.pathParam("visitorId"), Http.bearer(ctx));
+        VisitorService.Visitor v = Principal.of(ctx, VisitorPrincipal.class).visitor();
         Map<String, Object> body = db.read(c -> {
             List<Map<String, Object>> visits = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
@@ -38,7 +39,7 @@ public final class HistoryController {
                 ps.setLong(1, v.id());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        visits.add(Http.obj("venueName", rs.getString(1),
+                        visits.add(Json.obj("venueName", rs.getString(1),
                                 "scannedAt", Instant.ofEpochMilli(rs.getLong(2)).toString(),
                                 "direction", rs.getInt(3) == 1 ? "out" : "in"));
                     }
@@ -51,12 +52,12 @@ public final class HistoryController {
                 ps.setBytes(1, v.publicId());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        accesses.add(Http.obj("at", Instant.ofEpochMilli(rs.getLong(1)).toString(),
+                        accesses.add(Json.obj("at", Instant.ofEpochMilli(rs.getLong(1)).toString(),
                                 "caseRef", rs.getString(2)));
                     }
                 }
             }
-            return Http.obj("visits", visits, "accesses", accesses);
+            return Json.obj("visits", visits, "accesses", accesses);
         });
         ctx.header("Cache-Control", "no-store");
         Http.json(ctx, 200, body);

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.entrylog.log.AuditLog;
 import org.entrylog.store.Database;
-import org.entrylog.web.Http;
 import org.entrylog.common.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +32,7 @@ final class AuditCommand implements Callable<Integer> {
         long t = to == null ? Long.MAX_VALUE : Json.instant("--to", to).toEpochMilli();
         try (Database db = Database.open(data.config().dataDir())) {
             var entries = db.read(c -> AuditLog.list(c, f, t));
-            Main.printJson(spec.commandLine().getOut(), Http.obj(
+            Main.printJson(spec.commandLine().getOut(), Json.obj(
                     "from", from == null ? null : Instant.ofEpochMilli(f).toString(),
                     "to", to == null ? null : Instant.ofEpochMilli(t).toString(),
                     "count", entries.size(), "entries", entries));

@@ -7,9 +7,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.Callable;
+import org.entrylog.common.Json;
 import org.entrylog.store.Database;
 import org.entrylog.store.FilePermissions;
-import org.entrylog.web.Http;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,7 +61,7 @@ final class BackupCommand implements Callable<Integer> {
                 entries = rs.next() ? rs.getLong(1) : 0;
             }
         }
-        Main.printJson(spec.commandLine().getOut(), Http.obj("backup", target.toString(), "bytes", Files.size(target),
+        Main.printJson(spec.commandLine().getOut(), Json.obj("backup", target.toString(), "bytes", Files.size(target),
                 "entries", entries, "integrity", "ok"));
         return 0;
     }

@@ -1,9 +1,9 @@
 package org.entrylog.cli;
 
 import java.util.concurrent.Callable;
+import org.entrylog.common.Json;
 import org.entrylog.store.Database;
 import org.entrylog.venue.VenueService;
-import org.entrylog.web.Http;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +29,7 @@ final class DeviceCommand {
         public Integer call() {
             try (Database db = Database.open(data.config().dataDir())) {
                 boolean revoked = new VenueService(db, Main.clock()).revoke(device);
-                Main.printJson(spec.commandLine().getOut(), Http.obj("deviceId", device, "revoked", revoked,
+                Main.printJson(spec.commandLine().getOut(), Json.obj("deviceId", device, "revoked", revoked,
                         "message", revoked ? "revoked" : "no active device with this id"));
                 return revoked ? 0 : 1;
             }

@@ -1,9 +1,9 @@
 package org.entrylog.cli;
 
 import java.util.concurrent.Callable;
+import org.entrylog.common.Json;
 import org.entrylog.config.Config;
 import org.entrylog.pass.SigningKeys;
-import org.entrylog.web.Http;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -27,7 +27,7 @@ final class KeysCommand {
             SigningKeys keys = SigningKeys.openOrCreate(config.dataDir(), Main.clock());
             String previous = keys.active().kid();
             String kid = keys.rotate(Main.clock());
-            Main.printJson(spec.commandLine().getOut(), Http.obj("kid", kid, "previousKid", previous));
+            Main.printJson(spec.commandLine().getOut(), Json.obj("kid", kid, "previousKid", previous));
             return 0;
         }
     }

@@ -6,10 +6,10 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.entrylog.common.Json;
 import org.entrylog.official.OfficialAccounts;
 import org.entrylog.official.Passwords;
 import org.entrylog.store.Database;
-import org.entrylog.web.Http;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +40,7 @@ final class OfficialCommand {
             OfficialAccounts.requireUsername(username);
             try (Database db = Database.open(data.config().dataDir())) {
                 String u = new OfficialAccounts(db, new Passwords(), Main.clock()).add(username, password);
-                Main.printJson(spec.commandLine().getOut(), Http.obj("username", u));
+                Main.printJson(spec.commandLine().getOut(), Json.obj("username", u));
             }
             return 0;
         }
@@ -76,7 +76,7 @@ final class OfficialCommand {
             try (Database db = Database.open(data.config().dataDir())) {
                 var accounts = new OfficialAccounts(db, null, Main.clock());
                 int ended = accounts.disable(username);
-                Main.printJson(spec.commandLine().getOut(), Http.obj("username",
+                Main.printJson(spec.commandLine().getOut(), Json.obj("username",
                         OfficialAccounts.requireUsername(username), "disabled", true, "sessionsEnded", ended));
             }
             return 0;

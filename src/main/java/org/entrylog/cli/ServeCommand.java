@@ -4,9 +4,9 @@ import java.nio.channels.FileLock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.entrylog.common.Json;
 import org.entrylog.Entrylog;
 import org.entrylog.config.Config;
-import org.entrylog.web.Http;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -57,12 +57,12 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "entrylog-shutdown"));
         String base = config.publicUrl(bound);
-        Map<String, Object> out = Http.obj(
+        Map<String, Object> out = Json.obj(
                 "status", "serving",
                 "url", base,
                 "port", bound,
                 "data", config.dataDir().toAbsolutePath().normalize().toString(),
-                "pages", Http.obj("visitor", base + "/pass", "scanner", base + "/scan",
+                "pages", Json.obj("visitor", base + "/pass", "scanner", base + "/scan",
                         "official", base + "/console", "transparency", base + "/transparency"));
         if (app.tls() != null) {
             out.put("tlsCertificate", app.tls().certificate().toString());

@@ -1,10 +1,10 @@
 package org.entrylog.cli;
 
 import java.util.concurrent.Callable;
+import org.entrylog.common.Json;
 import org.entrylog.config.Config;
 import org.entrylog.store.Database;
 import org.entrylog.venue.VenueService;
-import org.entrylog.web.Http;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,7 +38,7 @@ final class VenueCommand {
             try (Database db = Database.open(config.dataDir())) {
                 var v = new VenueService(db, Main.clock()).add(name, address);
                 int p = port != null ? port : config.port();
-                Main.printJson(spec.commandLine().getOut(), Http.obj("venueId", v.venueId(),
+                Main.printJson(spec.commandLine().getOut(), Json.obj("venueId", v.venueId(),
                         "enrollmentCode", v.enrollmentCode(),
                         "enrollmentUrl", config.publicUrl(p) + "/scan?enroll=" + v.enrollmentCode()));
             }

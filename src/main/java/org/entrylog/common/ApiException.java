@@ -1,56 +1,58 @@
 package org.entrylog.common;
 
-import java.util.Map;
+import java.util.OptionalLong;
 
 /**
- * A refusal a client is meant to see: an HTTP status, a stable error code from DESIGN.md and a
- * message for people. Thrown anywhere; turned into {@code {"error","message"}} in one place.
+ * A refusal a client is meant to see: a stable {@link ErrorCode}, a message for people and, for
+ * refusals that pass with time, how long to wait. Thrown anywhere; it carries no HTTP status, which
+ * web.ErrorMapper decides in one place.
  */
 public class ApiException extends RuntimeException {
-    private final int status;
-    private final String code;
-    private final Map<String, String> headers;
+    private final ErrorCode code;
+    private final long retryAfterSeconds;
 
-    public ApiException(int status, String code, String message) {
-        this(status, code, message, Map.of());
+    public ApiException(ErrorCode code, String message) {
+        this(code, message, 0);
     }
 
-    public ApiException(int status, String code, String message, Map<String, String> headers) {
+    /** A refusal the client may retry after {@code retryAfterSeconds} (0: no advice). */
+    public ApiException(ErrorCode code, String message, long retryAfterSeconds) {
         super(message, null, false, false);
-        this.status = status;
         this.code = code;
-        this.headers = headers;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    public int status() {
-        return status;
-    }
-
-    public String code() {
+    public ErrorCode errorCode() {
         return code;
     }
 
-    public Map<String, String> headers() {
-        return headers;
+    /** The code as clients see it, such as {@code not_found}. */
+    public String code() {
+        return code.wire();
+    }
+
+    /** Seconds the client should wait before trying again, when that is known. */
+    public OptionalLong retryAfter() {
+        return retryAfterSeconds > 0 ? OptionalLong.of(retryAfterSeconds) : OptionalLong.empty();
     }
 
     public static ApiException badRequest(String message) {
-        return new ApiException(400, "bad_request", message);
+        return new ApiException(ErrorCode.BAD_REQUEST, message);
     }
 
     public static ApiException unauthorized() {
-        return new ApiException(401, "unauthorized", "Missing or invalid credentials.");
+        return new ApiException(ErrorCode.UNAUTHORIZED, "Missing or invalid credentials.");
     }
 
     public static ApiException forbidden(String message) {
-        return new ApiException(403, "forbidden", message);
+        return new ApiException(ErrorCode.FORBIDDEN, message);
     }
 
     public static ApiException notFound() {
-        return new ApiException(404, "not_found", "No such resource.");
+        return new ApiException(ErrorCode.NOT_FOUND, "No such resource.");
     }
 
     public static ApiException unavailable(String message) {
-        return new ApiException(503, "unavailable", message, Map.of("Retry-After", "1"));
+        return new ApiException(ErrorCode.UNAVAILABLE, message, 1);
     }
 }

@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -146,5 +148,14 @@ public final class Json {
 
     private static String truncate(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
+    /** A JSON object in insertion order, from alternating names and values. */
+    public static Map<String, Object> obj(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
     }
 }

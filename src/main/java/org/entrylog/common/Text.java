@@ -42,21 +42,4 @@ public final class Text {
         return (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069') || c == '\u2028' || c == '\u2029'
                 || c == '\u200E' || c == '\u200F' || c == '\u061C';
     }
-
-    /** A value safe to put in a log line: printable ASCII only, others escaped, length bounded. */
-    public static String forLog(String value) {
-        if (value == null) {
-            return "null";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < value.length() && sb.length() < 120; i++) {
-            char c = value.charAt(i);
-            if (c >= 0x20 && c < 0x7F) {
-                sb.append(c);
-            } else {
-                sb.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return sb.toString();
-    }
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.entrylog.web.RateLimiter;
 
 /**
  * Every setting of the server, read from the environment once at start and validated, so a bad
@@ -45,7 +44,7 @@ public record Config(
         Optional<Path> tlsKey,
         int maxBodyBytes,
         java.util.Set<String> trustedProxies,
-        Map<String, RateLimiter.Limit> limits) {
+        Map<String, RateLimit> limits) {
 
     /** Default rate limits: generous for people, tight for scripts. */
     public static final Map<String, String> DEFAULT_LIMITS = Map.of(
@@ -72,10 +71,6 @@ public record Config(
             "ENTRYLOG_TLS_CERT", "ENTRYLOG_TLS_KEY", "ENTRYLOG_TRUSTED_PROXIES", "ENTRYLOG_LOG_FORMAT",
             "ENTRYLOG_LOG_LEVEL");
     public static final String FILE = "entrylog.properties";
-
-    public static Config fromEnvironment() {
-        return load(System.getenv(), null);
-    }
 
     /**
      * The settings of a data folder: its {@code entrylog.properties} (same names as the
@@ -140,11 +135,6 @@ public record Config(
             throw new ConfigException("ENTRYLOG_TLS_CERT and ENTRYLOG_TLS_KEY must be set together");
         }
         return c;
-    }
-
-    public Config withDataDir(Path dir) {
-        return new Config(dir, port, tokenTtl, retentionDays, auditRetentionDays, offlineWindow, defaultCountry,
-                publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes, trustedProxies, limits);
     }
 
     public Config withPort(int newPort) {
@@ -252,12 +242,12 @@ public record Config(
             return java.util.Set.copyOf(out);
         }
 
-        Map<String, RateLimiter.Limit> limits() {
-            Map<String, RateLimiter.Limit> out = new java.util.TreeMap<>();
+        Map<String, RateLimit> limits() {
+            Map<String, RateLimit> out = new java.util.TreeMap<>();
             for (var e : DEFAULT_LIMITS.entrySet()) {
                 String var = "ENTRYLOG_RATE_LIMIT_" + e.getKey().toUpperCase(Locale.ROOT);
                 try {
-                    out.put(e.getKey(), RateLimiter.Limit.parse(e.getKey(), string(var, e.getValue())));
+                    out.put(e.getKey(), RateLimit.parse(e.getKey(), string(var, e.getValue())));
                 } catch (IllegalArgumentException ex) {
                     throw new ConfigException(var + " must look like 20/1m (requests per period: s, m, h or d), was '"
                             + string(var, "") + "'");

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import org.entrylog.common.ApiException;
+import org.entrylog.common.ErrorCode;
 
 /**
  * Throttles sign-in attempts (THREATS #30): failed attempts are counted per account and per client
@@ -48,8 +49,8 @@ public final class LoginThrottle {
         long wait = Math.max(waitMillis(accountKey(username), PER_ACCOUNT, now), waitMillis(addressKey(address), PER_ADDRESS, now));
         if (wait > 0) {
             long seconds = Math.max(1, (wait + 999) / 1000);
-            throw new ApiException(429, "rate_limited", "Too many failed sign-ins; try again in " + seconds + " s.",
-                    Map.of("Retry-After", Long.toString(seconds)));
+            throw new ApiException(ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again in " + seconds + " s.",
+                    seconds);
         }
     }
 

@@ -3,29 +3,23 @@ package org.entrylog.official;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.entrylog.common.ApiException;
 import org.entrylog.common.Ids;
-import org.entrylog.log.AuditLog;
-import org.entrylog.store.StoreException;
 import org.entrylog.store.WriteQueue;
 import org.entrylog.visitor.PhoneHasher;
 import org.entrylog.visitor.PhoneNumbers;
 import org.entrylog.web.ClientAddress;
 import org.entrylog.web.Http;
+import org.entrylog.web.Principal;
 import org.entrylog.common.Json;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The official endpoints: {@code POST /api/sessions}, {@code DELETE /api/sessions/current},
@@ -36,9 +30,12 @@ import org.slf4j.LoggerFactory;
  * 503 and no data (an unaudited read must not happen). Parameters are recorded only for signed-in
  * officials (an anonymous caller cannot fill the audit log with text of its choosing), bounded in
  * length, and a phone number only as its keyed hash.
+ *
+ * <p>Requests refused before they get here, for want of a live session, are audited by the
+ * OFFICIAL role's authenticator ({@link OfficialPrincipal#authenticator}); the handlers read the
+ * signed-in official it found.
  */
 public final class OfficialController {
-    private static final Logger LOG = LoggerFactory.getLogger(OfficialController.class);
     private static final Set<String> LOGIN_FIELDS = Set.of("username", "password");
     private static final Set<String> TRACE_FIELDS = Set.of("phone", "from", "to", "windowMinutes", "caseRef");
     private static final Set<String> VISITS_PARAMS = Set.of("from", "to", "caseRef");
@@ -58,7 +55,7 @@ public final class OfficialController {
     private final TraceService traces;
     private final PhoneNumbers phones;
     private final PhoneHasher phoneHasher;
-    private final WriteQueue writes;
+    private final AuditRecorder audit;
     private final Clock clock;
     private final int retentionDays;
     private final int maxBody;
@@ -70,33 +67,11 @@ public final class OfficialController {
         this.traces = traces;
         this.phones = phones;
         this.phoneHasher = phoneHasher;
-        this.writes = writes;
+        this.audit = new AuditRecorder(writes, sessions, clock);
         this.clock = clock;
         this.retentionDays = retentionDays;
         this.maxBody = maxBody;
         this.address = address;
-    }
-
-    /** What is known about a request so far, for its audit entry. */
-    private static final class Audit {
-        final String action;
-        final String format;
-        Sessions.Session session;
-        String official;
-        String caseRef;
-        final Map<String, Object> query = new LinkedHashMap<>();
-        List<byte[]> visitorIds = List.of();
-        boolean logout;
-
-        Audit(String action, String format) {
-            this.action = action;
-            this.format = format;
-        }
-
-        void signedIn(Sessions.Session s) {
-            session = s;
-            official = s.username();
-        }
     }
 
     /** A successful answer, sent after its audit entry is durable. */
@@ -110,7 +85,7 @@ public final class OfficialController {
     // ---- sessions ----
 
     public void login(Context ctx) {
-        audited(ctx, "POST /api/sessions", false, a -> {
+        audited(ctx, "POST /api/sessions", a -> {
             ObjectNode body = Json.object(Http.body(ctx, maxBody), LOGIN_FIELDS);
             String username = Json.string(body, "username", true);
             String password = Json.string(body, "password", true);
@@ -118,7 +93,7 @@ public final class OfficialController {
                 Sessions.Login login = sessions.login(username, password, address.of(ctx));
                 a.official = login.username();
                 ctx.header("Cache-Control", "no-store");
-                return new Reply(201, Http.obj("token", login.token(), "expiresAt", login.expiresAt().toString()), null);
+                return new Reply(201, Json.obj("token", login.token(), "expiresAt", login.expiresAt().toString()), null);
             } catch (Sessions.LoginRefused e) {
                 a.official = e.knownUsername();
                 throw e;
@@ -127,8 +102,8 @@ public final class OfficialController {
     }
 
     public void logout(Context ctx) {
-        audited(ctx, "DELETE /api/sessions/current", false, a -> {
-            a.signedIn(sessions.authenticate(Http.bearer(ctx)));
+        audited(ctx, "DELETE /api/sessions/current", a -> {
+            a.signedIn(Principal.of(ctx, OfficialPrincipal.class).session());
             a.logout = true;
             return new Reply(204, null, null);
         });
@@ -137,8 +112,8 @@ public final class OfficialController {
     // ---- queries ----
 
     public void venueVisits(Context ctx) {
-        audited(ctx, "GET /api/venues/{venueId}/visits", wantsCsv(ctx), a -> {
-            a.signedIn(sessions.authenticate(Http.bearer(ctx)));
+        audited(ctx, "GET /api/venues/{venueId}/visits", a -> {
+            a.signedIn(Principal.of(ctx, OfficialPrincipal.class).session());
             String venueIdText = ctx.pathParam("venueId");
             byte[] venueId = Ids.decode(venueIdText, 16);
             a.query.put("venueId", venueId == null ? "<invalid>" : venueIdText);
@@ -167,8 +142,8 @@ public final class OfficialController {
     }
 
     public void trace(Context ctx) {
-        audited(ctx, "POST /api/traces", wantsCsv(ctx), a -> {
-            a.signedIn(sessions.authenticate(Http.bearer(ctx)));
+        audited(ctx, "POST /api/traces", a -> {
+            a.signedIn(Principal.of(ctx, OfficialPrincipal.class).session());
             ObjectNode body = Json.object(Http.body(ctx, maxBody), TRACE_FIELDS);
             a.caseRef = caseRef(a, body.get("caseRef") != null && body.get("caseRef").isTextual()
                     ? body.get("caseRef").textValue() : null);
@@ -247,11 +222,6 @@ public final class OfficialController {
         return clock.millis() - Duration.ofDays(retentionDays).toMillis();
     }
 
-    private static boolean wantsCsv(Context ctx) {
-        String accept = ctx.header("Accept");
-        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/csv");
-    }
-
     /** A parameter as kept in the audit log: printable ASCII of at most 40 characters, else a marker. */
     private static String bounded(String v) {
         if (v == null) {
@@ -265,22 +235,16 @@ public final class OfficialController {
 
     // ---- the audit around every request ----
 
-    private void audited(Context ctx, String action, boolean csv, Handler handler) {
-        Audit a = new Audit(action, csv ? "csv" : "json");
+    private void audited(Context ctx, String action, Handler handler) {
+        Audit a = new Audit(ctx, action);
         Reply reply;
         try {
             reply = handler.handle(a);
-        } catch (ApiException e) {
-            record(a, e.status(), e.code());
-            throw e;
-        } catch (StoreException e) {
-            record(a, 503, "unavailable");
-            throw e;
         } catch (RuntimeException e) {
-            record(a, 500, "internal");
+            audit.refused(a, e);
             throw e;
         }
-        record(a, reply.status(), null);
+        audit.record(a, reply.status(), null);
         if (reply.csv() != null) {
             ctx.status(reply.status()).contentType("text/csv; charset=utf-8")
                     .header("Content-Disposition", "attachment; filename=\"entrylog-export.csv\"")
@@ -289,30 +253,6 @@ public final class OfficialController {
             Http.json(ctx, reply.status(), reply.json());
         } else {
             ctx.status(reply.status());
-        }
-    }
-
-    /** Appends the audit entry (and touches or ends the session) in one durable write; 503 if it cannot. */
-    private void record(Audit a, int status, String error) {
-        long now = clock.millis();
-        List<byte[]> ids = status < 300 ? a.visitorIds : new ArrayList<>();
-        AuditLog.Entry entry = new AuditLog.Entry(now, a.official, a.action, a.caseRef, Json.write(a.query), a.format,
-                status, error, ids);
-        try {
-            writes.execute((Connection c) -> {
-                AuditLog.append(c, entry);
-                if (a.session != null) {
-                    if (a.logout) {
-                        sessions.end(c, a.session, now);
-                    } else {
-                        sessions.touch(c, a.session, now);
-                    }
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            LOG.error("could not write the audit entry for {}: {}", a.action, e.getMessage());
-            throw ApiException.unavailable("The request could not be audited, so it was not carried out. Try again.");
         }
     }
 }

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.entrylog.common.ApiException;
+import org.entrylog.common.ErrorCode;
 import org.entrylog.common.Hashes;
 import org.entrylog.common.Ids;
 import org.entrylog.store.Database;
@@ -50,7 +51,7 @@ public final class Sessions {
         private final String knownUsername;
 
         LoginRefused(ApiException answer, String knownUsername) {
-            super(answer.status(), answer.code(), answer.getMessage(), answer.headers());
+            super(answer.errorCode(), answer.getMessage(), answer.retryAfter().orElse(0));
             this.knownUsername = knownUsername;
         }
 
@@ -87,7 +88,7 @@ public final class Sessions {
         boolean ok = passwords.verify(password, a == null ? null : a.passwordHash());
         if (!ok || a.disabled()) {
             throttle.failed(username, address);
-            throw new LoginRefused(new ApiException(401, "unauthorized", BAD_LOGIN), a == null ? null : a.username());
+            throw new LoginRefused(new ApiException(ErrorCode.UNAUTHORIZED, BAD_LOGIN), a == null ? null : a.username());
         }
         throttle.succeeded(username);
         String token = Ids.newSecret();

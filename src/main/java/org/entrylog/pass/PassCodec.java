@@ -11,6 +11,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.entrylog.common.ApiException;
+import org.entrylog.common.ErrorCode;
 import org.entrylog.common.Ids;
 import org.entrylog.store.FilePermissions;
 
@@ -101,7 +102,7 @@ public final class PassCodec {
     }
 
     private static ApiException badSignature() {
-        return new ApiException(422, "token_bad_signature", "This pass was not issued by this server.");
+        return new ApiException(ErrorCode.TOKEN_BAD_SIGNATURE, "This pass was not issued by this server.");
     }
 
     private byte[] crypt(byte[] tokenId, byte[] data) {

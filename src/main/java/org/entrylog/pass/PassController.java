@@ -7,10 +7,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.entrylog.common.Json;
+import org.entrylog.visitor.VisitorPrincipal;
 import org.entrylog.visitor.VisitorService;
 import org.entrylog.web.Http;
 import org.entrylog.web.Limits;
 import org.entrylog.web.Metrics;
+import org.entrylog.web.Principal;
 
 /** {@code POST /api/visitors/{visitorId}/passes} and {@code GET /api/keys}. */
 public final class PassController {
@@ -35,23 +38,31 @@ public final class PassController {
         this.metrics = metrics;
     }
 
-    public void issue(Context ctx) {
+    /**
+     * The pass route's limit, per visitor id in the path. Its route runs it before authentication,
+     * so a flood is refused before any secret is checked and guessing one visitor's secret is as
+     * slow as asking for their passes (docs/threat-model.md T31).
+     */
+    public void throttle(Context ctx) {
         String id = ctx.pathParam("visitorId");
         limits.pass().acquire(id.length() > 32 ? id.substring(0, 32) : id);
-        VisitorService.Visitor v = visitors.authenticate(id, Http.bearer(ctx));
+    }
+
+    public void issue(Context ctx) {
+        VisitorService.Visitor v = Principal.of(ctx, VisitorPrincipal.class).visitor();
         visitors.touch(v);
         Instant now = clock.instant();
         String token = codec.issue(v.publicId(), now, ttl.toSeconds());
         Instant expires = Instant.ofEpochSecond(now.getEpochSecond() + ttl.toSeconds());
         metrics.passIssued();
         ctx.header("Cache-Control", "no-store");
-        Http.json(ctx, 201, Http.obj("token", token, "expiresAt", expires.toString(), "qrPng", qr.dataUrl(token)));
+        Http.json(ctx, 201, Json.obj("token", token, "expiresAt", expires.toString(), "qrPng", qr.dataUrl(token)));
     }
 
     public void keys(Context ctx) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (SigningKeys.Key k : keys.all()) {
-            Map<String, Object> m = Http.obj("kid", k.kid(), "alg", "Ed25519", "publicKey", k.publicKeyText(),
+            Map<String, Object> m = Json.obj("kid", k.kid(), "alg", "Ed25519", "publicKey", k.publicKeyText(),
                     "status", k.active() ? "active" : "retired", "createdAt", k.createdAt().toString());
             if (k.retiredAt() != null) {
                 m.put("retiredAt", k.retiredAt().toString());

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import org.entrylog.common.ApiException;
+import org.entrylog.common.ErrorCode;
 import org.entrylog.common.Ids;
 
 /**
@@ -51,7 +52,7 @@ public record PassToken(byte[] kid, byte[] tokenId, byte[] visitorId, Instant is
     }
 
     static ApiException malformed() {
-        return new ApiException(400, "token_malformed", "This is not an entrylog pass.");
+        return new ApiException(ErrorCode.TOKEN_MALFORMED, "This is not an entrylog pass.");
     }
 
     static byte[] slice(byte[] raw, int from, int len) {

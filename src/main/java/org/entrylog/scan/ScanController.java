@@ -8,12 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.entrylog.common.ApiException;
+import org.entrylog.common.ErrorCode;
+import org.entrylog.store.StoreUnavailable;
+import org.entrylog.venue.DevicePrincipal;
 import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.VisitorService;
+import org.entrylog.web.ErrorMapper;
 import org.entrylog.web.Http;
 import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
 import org.entrylog.web.Metrics;
+import org.entrylog.web.Principal;
 
 /** {@code POST /api/scans}, {@code /api/scans/batch} and {@code /api/manual-entries}, for enrolled devices. */
 public final class ScanController {
@@ -24,16 +29,14 @@ public final class ScanController {
     public static final int MAX_BATCH_BODY = 256 * 1024;
 
     private final ScanService scans;
-    private final VenueService venues;
     private final VisitorService visitors;
     private final int maxBody;
     private final Limits limits;
     private final Metrics metrics;
 
-    public ScanController(ScanService scans, VenueService venues, VisitorService visitors, int maxBody,
+    public ScanController(ScanService scans, VisitorService visitors, int maxBody,
                           Limits limits, Metrics metrics) {
         this.scans = scans;
-        this.venues = venues;
         this.visitors = visitors;
         this.maxBody = maxBody;
         this.limits = limits;
@@ -41,14 +44,14 @@ public final class ScanController {
     }
 
     public void scan(Context ctx) {
-        VenueService.Device device = venues.authenticate(Http.bearer(ctx));
+        VenueService.Device device = Principal.of(ctx, DevicePrincipal.class).device();
         limits.scan().acquire(device.deviceId());
         ObjectNode body = Json.object(Http.body(ctx, maxBody), SCAN_FIELDS);
         ScanService.Result r;
         try {
             r = scans.scan(device, request(body));
-        } catch (ApiException e) {
-            metrics.scan("refused", e.code());
+        } catch (ApiException | StoreUnavailable e) {
+            metrics.scan("refused", ErrorMapper.of(e).code());
             throw e;
         }
         count(r);
@@ -56,7 +59,7 @@ public final class ScanController {
     }
 
     public void batch(Context ctx) {
-        VenueService.Device device = venues.authenticate(Http.bearer(ctx));
+        VenueService.Device device = Principal.of(ctx, DevicePrincipal.class).device();
         ObjectNode body = Json.object(Http.body(ctx, MAX_BATCH_BODY), BATCH_FIELDS);
         JsonNode arr = body.get("scans");
         if (arr == null || !arr.isArray()) {
@@ -78,14 +81,14 @@ public final class ScanController {
         for (Object o : scans.batch(device, items)) {
             if (o instanceof ScanService.Result r) {
                 count(r);
-                Map<String, Object> m = Http.obj("status", r.status());
+                Map<String, Object> m = Json.obj("status", r.status());
                 m.putAll(result(r));
                 results.add(m);
             } else {
-                ApiException e = (ApiException) o;
-                metrics.scan("refused", e.code());
-                Map<String, Object> m = Http.obj("status", e.status());
-                m.putAll(Http.error(e));
+                ErrorMapper.Answer refusal = ErrorMapper.of((RuntimeException) o);
+                metrics.scan("refused", refusal.code());
+                Map<String, Object> m = Json.obj("status", refusal.status());
+                m.putAll(refusal.body());
                 results.add(m);
             }
         }
@@ -93,7 +96,7 @@ public final class ScanController {
     }
 
     public void manual(Context ctx) {
-        VenueService.Device device = venues.authenticate(Http.bearer(ctx));
+        VenueService.Device device = Principal.of(ctx, DevicePrincipal.class).device();
         limits.scan().acquire(device.deviceId());
         ObjectNode body = Json.object(Http.body(ctx, maxBody), MANUAL_FIELDS);
         var identity = visitors.check(Json.string(body, "name", true), Json.string(body, "phone", true));
@@ -109,13 +112,13 @@ public final class ScanController {
     private static ScanService.Request request(ObjectNode o) {
         String token = Json.string(o, "token", true);
         if (token.length() > 1024) {
-            throw new ApiException(413, "payload_too_large", "The scanned code is far too long to be a pass.");
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The scanned code is far too long to be a pass.");
         }
         return new ScanService.Request(token, Json.instant(o, "scannedAt", false), Json.direction(o));
     }
 
     private static Map<String, Object> result(ScanService.Result r) {
-        return Http.obj("scanId", r.scanId(), "venueId", r.venueId(), "scannedAt", r.scannedAt().toString(),
+        return Json.obj("scanId", r.scanId(), "venueId", r.venueId(), "scannedAt", r.scannedAt().toString(),
                 "duplicate", r.duplicate());
     }
 }

@@ -11,10 +11,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.entrylog.common.ApiException;
+import org.entrylog.common.ErrorCode;
 import org.entrylog.common.Ids;
 import org.entrylog.log.ScanLog;
 import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.PassToken;
+import org.entrylog.store.StoreUnavailable;
 import org.entrylog.store.WriteQueue;
 import org.entrylog.venue.VenueService.Device;
 import org.entrylog.visitor.VisitorService;
@@ -71,7 +73,7 @@ public final class ScanService {
         for (WriteQueue.Pending<Result> p : pending) {
             try {
                 out.add(p.await());
-            } catch (ApiException e) {
+            } catch (ApiException | StoreUnavailable e) { // a full disk is answered item by item too
                 out.add(e);
             }
         }
@@ -97,7 +99,7 @@ public final class ScanService {
     private WriteQueue.Pending<Result> submitQuietly(Device device, Request req) {
         try {
             return submit(device, req);
-        } catch (ApiException e) {
+        } catch (ApiException | StoreUnavailable e) {
             return WriteQueue.Pending.failed(e);
         }
     }
@@ -145,7 +147,7 @@ public final class ScanService {
                     return null;
                 }
                 if (rs.getLong(1) != device.venueId()) {
-                    throw new ApiException(409, "token_used_elsewhere",
+                    throw new ApiException(ErrorCode.TOKEN_USED_ELSEWHERE,
                             "This pass was already used at another venue.");
                 }
                 byte[] scanId = rs.getBytes(2);
@@ -183,10 +185,10 @@ public final class ScanService {
         }
         if (pass != null) {
             if (at.isBefore(pass.issuedAt().minus(CLOCK_GRACE))) {
-                throw new ApiException(422, "token_expired", "This pass is not valid yet.");
+                throw new ApiException(ErrorCode.TOKEN_EXPIRED, "This pass is not valid yet.");
             }
             if (at.isAfter(pass.expiresAt())) {
-                throw new ApiException(422, "token_expired", "This pass has expired; ask for a fresh one.");
+                throw new ApiException(ErrorCode.TOKEN_EXPIRED, "This pass has expired; ask for a fresh one.");
             }
         }
         return new Times(at, deviceTime);

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.entrylog.common.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -215,10 +214,10 @@ public final class Database implements AutoCloseable {
             c = readers.poll(BUSY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted while waiting for the database.");
+            throw new StoreUnavailable("Interrupted while waiting for the database.");
         }
         if (c == null) {
-            throw ApiException.unavailable("The database is busy; try again.");
+            throw new StoreUnavailable("The database is busy; try again.");
         }
         try {
             return query.apply(c);

@@ -92,16 +92,16 @@ public final class WriteQueue implements AutoCloseable {
                     return job.answer().get(timeoutMillis, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     if (job.cancel()) {
-                        throw ApiException.unavailable("The database did not answer in time; nothing was written. "
+                        throw new StoreUnavailable("The database did not answer in time; nothing was written. "
                                 + "Try again.");
                     }
                     return job.answer().get(timeoutMillis, TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw ApiException.unavailable("Interrupted while writing.");
+                throw new StoreUnavailable("Interrupted while writing.");
             } catch (TimeoutException e) {
-                throw ApiException.unavailable("The database did not answer in time.");
+                throw new StoreUnavailable("The database did not answer in time.");
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof RuntimeException re) {
@@ -149,9 +149,9 @@ public final class WriteQueue implements AutoCloseable {
         CompletableFuture<T> answer = new CompletableFuture<>();
         Job<T> job = new Job<>(task, answer, new java.util.concurrent.atomic.AtomicInteger(Job.QUEUED));
         if (!running) {
-            answer.completeExceptionally(ApiException.unavailable("The server is shutting down."));
+            answer.completeExceptionally(new StoreUnavailable("The server is shutting down."));
         } else if (!queue.offer(job)) {
-            answer.completeExceptionally(ApiException.unavailable("Too many writes waiting; try again."));
+            answer.completeExceptionally(new StoreUnavailable("Too many writes waiting; try again."));
         }
         return new Pending<>(job, answerTimeout.toMillis());
     }
@@ -188,7 +188,7 @@ public final class WriteQueue implements AutoCloseable {
                 exec(c, "BEGIN IMMEDIATE");
                 for (int i = 0; i < batch.size(); i++) {
                     if (!batch.get(i).start()) {
-                        failures[i] = ApiException.unavailable("Cancelled: nothing was written.");
+                        failures[i] = new StoreUnavailable("Cancelled: nothing was written.");
                         continue; // its waiter gave up and was told nothing was written
                     }
                     exec(c, "SAVEPOINT task");
@@ -211,9 +211,9 @@ public final class WriteQueue implements AutoCloseable {
                 Database.rollbackQuietly(c);
                 listeners.forEach(BatchListener::rolledBack);
                 RuntimeException failure = e instanceof SQLException se ? StoreException.from(se) : (RuntimeException) e;
-                if (!(failure instanceof ApiException)) {
+                if (!(failure instanceof ApiException) && !(failure instanceof StoreUnavailable)) {
                     LOG.error("write batch of {} failed and was rolled back: {}", batch.size(), e.getMessage());
-                    failure = ApiException.unavailable("The server could not save this; nothing was written. Try again.");
+                    failure = new StoreUnavailable("The server could not save this; nothing was written. Try again.");
                 } else if (isStorageFault(failure)) {
                     alarm(batch.size(), e instanceof SQLException se ? se : storageFault);
                 }
@@ -260,7 +260,7 @@ public final class WriteQueue implements AutoCloseable {
     }
 
     private static boolean isStorageFault(RuntimeException e) {
-        return e instanceof ApiException a && a.status() == 503;
+        return e instanceof StoreUnavailable;
     }
 
     @SuppressWarnings("unchecked")
@@ -284,7 +284,7 @@ public final class WriteQueue implements AutoCloseable {
         Job<?> left;
         while ((left = queue.poll()) != null) {
             left.answer().completeExceptionally(new CompletionException(
-                    ApiException.unavailable("The server is shutting down.")));
+                    new StoreUnavailable("The server is shutting down.")));
         }
     }
 }

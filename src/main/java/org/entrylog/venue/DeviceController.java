@@ -32,7 +32,7 @@ public final class DeviceController {
         }
         var e = writes.execute(c -> venues.enroll(code.trim(), c));
         ctx.header("Cache-Control", "no-store");
-        Http.json(ctx, 201, Http.obj("deviceId", e.deviceId(), "secret", e.secret(), "venueId", e.venueId(),
+        Http.json(ctx, 201, Json.obj("deviceId", e.deviceId(), "secret", e.secret(), "venueId", e.venueId(),
                 "venueName", e.venueName()));
     }
 }

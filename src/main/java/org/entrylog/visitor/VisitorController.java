@@ -24,6 +24,6 @@ public final class VisitorController {
         var body = Json.object(Http.body(ctx, maxBody), FIELDS);
         var reg = visitors.register(Json.string(body, "name", true), Json.string(body, "phone", true));
         ctx.header("Cache-Control", "no-store");
-        Http.json(ctx, 201, Http.obj("visitorId", reg.visitorId(), "secret", reg.secret()));
+        Http.json(ctx, 201, Json.obj("visitorId", reg.visitorId(), "secret", reg.secret()));
     }
 }

@@ -2,9 +2,8 @@ package org.entrylog.web;
 
 import org.entrylog.common.Json;
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.entrylog.common.ApiException;
+import org.entrylog.common.ErrorCode;
 
 /** Small helpers shared by the controllers. */
 public final class Http {
@@ -41,26 +40,10 @@ public final class Http {
     }
 
     public static ApiException tooLarge(int limit) {
-        return new ApiException(413, "payload_too_large", "The request body is larger than " + (limit / 1024) + " KiB.");
+        return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than " + (limit / 1024) + " KiB.");
     }
 
     public static void json(Context ctx, int status, Object body) {
         ctx.status(status).contentType("application/json").result(Json.write(body));
-    }
-
-    public static Map<String, Object> error(ApiException e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("error", e.code());
-        m.put("message", e.getMessage());
-        return m;
-    }
-
-    /** A JSON object in insertion order. */
-    public static Map<String, Object> obj(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 }

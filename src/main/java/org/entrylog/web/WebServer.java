@@ -19,13 +19,14 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.entrylog.common.ApiException;
 import org.entrylog.store.StoreException;
+import org.entrylog.store.StoreUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The HTTP side: every route with who may call it, the security headers, and the one place where
- * exceptions become responses (no stack trace or SQL reaches a client).
+ * The HTTP side: every route with who may call it, the security headers, and where exceptions
+ * become responses, as {@link ErrorMapper} decides (no stack trace or SQL reaches a client).
  */
 public final class WebServer {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
@@ -38,17 +39,42 @@ public final class WebServer {
             + "connect-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; frame-ancestors 'none'; "
             + "base-uri 'none'; form-action 'self'";
 
-    /** Who may call a route; checked by the handler itself against the bearer secret. */
+    /**
+     * Who may call a route. Each role has one {@link Authenticator}, which runs before the route's
+     * handler and hands it the caller as a {@link Principal}; a new role is a value here and its
+     * authenticator in the map given to {@link #create}.
+     */
     public enum Role { ANYONE, VISITOR, DEVICE, OFFICIAL }
 
-    /** One route: method, path, who may call it, and the handler. */
-    public record Route(String method, String path, Role role, Handler handler) {}
+    /**
+     * One route: method, path, who may call it, and the handler; optionally a {@code throttle} run
+     * before authentication, for a limit that must hold whether or not the credentials are good.
+     */
+    public record Route(String method, String path, Role role, Handler handler, Handler throttle) {
+        public Route(String method, String path, Role role, Handler handler) {
+            this(method, path, role, handler, null);
+        }
+
+        /** This route with a throttle run before its authenticator. */
+        public Route throttledBy(Handler first) {
+            return new Route(method, path, role, handler, first);
+        }
+    }
 
     private WebServer() {}
 
-    /** Builds an unstarted Javalin with the given routes. */
-    public static Javalin create(Iterable<Route> routes, int port, Tls.Material tls, Metrics metrics,
-                                 Consumer<io.javalin.config.JavalinConfig> extra) {
+    /**
+     * Builds an unstarted Javalin with the given routes, each behind the authenticator of its role.
+     * A route whose role has no authenticator stops the start: it would otherwise be open to anyone.
+     */
+    public static Javalin create(Iterable<Route> routes, Map<Role, Authenticator> authenticators, int port,
+                                 Tls.Material tls, Metrics metrics, Consumer<io.javalin.config.JavalinConfig> extra) {
+        for (Route r : routes) {
+            if (authenticators.get(r.role()) == null) {
+                throw new IllegalStateException("The route " + r.method() + " " + r.path() + " is for " + r.role()
+                        + ", which has no authenticator");
+            }
+        }
         return Javalin.create(config -> {
             config.jetty.addConnector((server, http) -> connector(server, http, port, tls));
             config.startup.showJavalinBanner = false;
@@ -70,8 +96,13 @@ public final class WebServer {
             config.routes.after(WebServer::drainUnreadBody);
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             for (Route r : routes) {
+                Authenticator authenticator = authenticators.get(r.role());
                 Handler h = ctx -> {
                     ctx.attribute(Metrics.ROUTE, r.path());
+                    if (r.throttle() != null) {
+                        r.throttle().handle(ctx);
+                    }
+                    ctx.attribute(Principal.ATTRIBUTE, authenticator.authenticate(ctx, r));
                     r.handler().handle(ctx);
                 };
                 switch (r.method()) {
@@ -81,22 +112,25 @@ public final class WebServer {
                     default -> throw new IllegalArgumentException(r.method());
                 }
             }
-            config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
+            config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, ErrorMapper.of(e)));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, ErrorMapper.of(e)));
             config.routes.exception(StoreException.class, (e, ctx) -> {
-                LOG.error("storage failure on {} {}: {}", ctx.method(), (Object) ctx.attribute(Metrics.ROUTE), e.getMessage());
-                respond(ctx, ApiException.unavailable("The server cannot reach its storage; try again shortly."));
+                if (!(e instanceof StoreUnavailable)) { // busy or full: a refusal to retry, alarmed by the write queue
+                    LOG.error("storage failure on {} {}: {}", ctx.method(), (Object) ctx.attribute(Metrics.ROUTE),
+                            e.getMessage());
+                }
+                respond(ctx, ErrorMapper.of(e));
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected failure on {} {}", ctx.method(), (Object) ctx.attribute(Metrics.ROUTE), e);
-                respond(ctx, new ApiException(500, "internal", "Something went wrong on the server."));
+                respond(ctx, ErrorMapper.of(e));
             });
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || !"application/json".equals(ctx.contentType())) {
-                    respond(ctx, ApiException.notFound());
+                    respond(ctx, ErrorMapper.of(ApiException.notFound()));
                 }
             });
-            config.routes.error(405, ctx -> respond(ctx, new ApiException(405, "bad_request", "Method not allowed.")));
+            config.routes.error(405, ctx -> respond(ctx, ErrorMapper.methodNotAllowed()));
             extra.accept(config);
         });
     }
@@ -123,22 +157,6 @@ public final class WebServer {
         c.setPort(port);
         c.setIdleTimeout(30_000);
         return c;
-    }
-
-    private static ApiException fromJavalin(HttpResponseException e) {
-        return fromStatus(e.getStatus());
-    }
-
-    private static ApiException fromStatus(int status) {
-        return switch (status) {
-            case 413 -> new ApiException(413, "payload_too_large", "The request body is too large.");
-            case 404 -> ApiException.notFound();
-            case 401 -> ApiException.unauthorized();
-            case 403 -> ApiException.forbidden("Forbidden.");
-            default -> status < 500
-                    ? new ApiException(status, "bad_request", "The request was not understood.")
-                    : new ApiException(status, "unavailable", "The server cannot answer right now.");
-        };
     }
 
     /** Largest body a refused request is read to the end for (see {@link #drainUnreadBody}). */
@@ -177,19 +195,19 @@ public final class WebServer {
         @Override
         protected void generateResponse(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
                                         int code, String message, Throwable cause, org.eclipse.jetty.util.Callback callback) {
-            ApiException e = fromStatus(code);
+            ErrorMapper.Answer e = ErrorMapper.ofStatus(code);
             response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
             // Jetty drops the connection after some of these (a NUL in the path): say so, or a client
             // that keeps connections alive sends its next request into a closed socket
             response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");
-            response.write(true, java.nio.ByteBuffer.wrap(Json.write(Http.error(e)).getBytes(
+            response.write(true, java.nio.ByteBuffer.wrap(Json.write(e.body()).getBytes(
                     java.nio.charset.StandardCharsets.UTF_8)), callback);
         }
     }
 
-    static void respond(Context ctx, ApiException e) {
+    static void respond(Context ctx, ErrorMapper.Answer e) {
         e.headers().forEach(ctx::header);
-        Http.json(ctx, e.status(), Http.error(e));
+        Http.json(ctx, e.status(), e.body());
     }
 
     /**
@@ -229,7 +247,7 @@ public final class WebServer {
 
     /** A handler that serves a file bundled in the jar; 404 {@code not_found} when it is not there. */
     public static Handler resource(String path, String contentType) {
-        return classpathFile(path, contentType, ctx -> respond(ctx, ApiException.notFound()));
+        return classpathFile(path, contentType, ctx -> respond(ctx, ErrorMapper.of(ApiException.notFound())));
     }
 
     /** A handler that serves one page of the UI bundled at {@code /public/<name>}. */

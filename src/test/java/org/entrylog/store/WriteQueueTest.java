@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.entrylog.common.ApiException;
+import org.entrylog.web.ErrorMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +32,9 @@ class WriteQueueTest {
                 return 1;
             });
             Thread.sleep(50);
-            ApiException e = assertThrows(ApiException.class, () -> q.execute(c -> ran.incrementAndGet()));
-            assertEquals(503, e.status());
-            assertEquals("unavailable", e.code());
+            StoreUnavailable e = assertThrows(StoreUnavailable.class, () -> q.execute(c -> ran.incrementAndGet()));
+            assertEquals(503, ErrorMapper.of(e).status());
+            assertEquals("unavailable", ErrorMapper.of(e).code());
             release.countDown();
             assertEquals(Integer.valueOf(1), blocker.await(), "a started write is waited for, even past the timeout");
             int after = q.execute(c -> ran.incrementAndGet());

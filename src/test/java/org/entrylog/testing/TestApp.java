@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.entrylog.Entrylog;
+import org.entrylog.web.WebServer;
 import org.entrylog.config.Config;
 import org.entrylog.common.Json;
 
@@ -97,6 +98,26 @@ public final class TestApp implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new RuntimeException(e);
         }
+    }
+
+    /**
+     * Calls a route of the table: each {@code {name}} of its path replaced by {@code params} (else by
+     * a well-formed id that names nothing), an empty JSON object as the body of a POST, and the
+     * given {@code Accept} header (null: none).
+     */
+    public Response call(WebServer.Route route, Map<String, String> params, String bearer, String accept) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{(\\w+)}").matcher(route.path());
+        String path = m.replaceAll(g -> params.getOrDefault(g.group(1), "AAAAAAAAAAAAAAAAAAAAAA"));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        if (route.method().equals("POST")) {
+            b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
+        } else {
+            b.method(route.method(), HttpRequest.BodyPublishers.noBody());
+        }
+        return send(b, bearer);
     }
 
     // ---- the usual steps of a flow ----
