@@ -16,10 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.common.Ids;
-import org.entrylog.log.AuditLog;
-import org.entrylog.log.ChainHead;
-import org.entrylog.log.LogVerifier;
-import org.entrylog.log.ScanLog;
+import org.entrylog.audit.AuditLog;
+import org.entrylog.chain.ChainHead;
+import org.entrylog.scan.ScanStore;
 import org.entrylog.store.Database;
 import org.entrylog.store.Sql;
 import org.entrylog.common.Json;
@@ -33,7 +32,7 @@ import org.entrylog.common.Json;
  */
 public final class Checkpoints {
     public static final Duration INTERVAL = Duration.ofDays(1);
-    private static final List<String> LOGS = List.of(ScanLog.NAME, AuditLog.NAME);
+    private static final List<String> LOGS = List.of(ScanStore.NAME, AuditLog.NAME);
 
     private final Database db;
     private final SignedStatements statements;
@@ -125,7 +124,7 @@ public final class Checkpoints {
         if (entries == 0) {
             return ok(m, "the checkpoint was taken of an empty log");
         }
-        byte[] current = LogVerifier.hashAt(c, log, entries);
+        byte[] current = ScanStore.NAME.equals(log) ? ScanStore.hashAt(c, entries) : AuditLog.hashAt(c, entries);
         if (current == null) {
             if (purgedUpTo(c, log) >= entries) {
                 return ok(m, "the entry at the checkpoint has since been purged by retention; the rest of the chain "

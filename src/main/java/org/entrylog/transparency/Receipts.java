@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.common.Ids;
+import org.entrylog.scan.ScanStore;
 import org.entrylog.store.Database;
 import org.entrylog.common.Json;
 
@@ -131,17 +132,14 @@ public final class Receipts {
         if (!receipts.isEmpty() && !receipts.get(0).path("firstEntry").isNull()) {
             JsonNode newest = receipts.get(0);
             long start = newest.path("firstEntry").asLong();
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, prev_hash FROM scan_log ORDER BY seq LIMIT 1");
-                 ResultSet rs = ps.executeQuery()) {
-                boolean held = rs.next();
-                if (held && rs.getLong(1) < start) {
-                    return bad(m, "the scan log starts at entry " + rs.getLong(1) + ", before entry " + start
-                            + " where the last receipt says the purged log began: entries were put back");
-                }
-                if (held && rs.getLong(1) == start
-                        && !Arrays.equals(rs.getBytes(2), Ids.decodeCanonical(newest.path("firstPrevHash").asText()))) {
-                    return bad(m, "entry " + start + " does not carry the hash the last receipt recorded for it");
-                }
+            ScanStore.First first = ScanStore.first(c);
+            if (first != null && first.seq() < start) {
+                return bad(m, "the scan log starts at entry " + first.seq() + ", before entry " + start
+                        + " where the last receipt says the purged log began: entries were put back");
+            }
+            if (first != null && first.seq() == start
+                    && !Arrays.equals(first.prevHash(), Ids.decodeCanonical(newest.path("firstPrevHash").asText()))) {
+                return bad(m, "entry " + start + " does not carry the hash the last receipt recorded for it");
             }
         }
         m.put("ok", true);

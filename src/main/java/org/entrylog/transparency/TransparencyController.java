@@ -11,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.config.Config;
-import org.entrylog.scan.ScanQueries;
+import org.entrylog.chain.ChainHead;
+import org.entrylog.retention.PurgeLog;
+import org.entrylog.scan.ScanStore;
+import org.entrylog.venue.VenueService;
 import org.entrylog.store.Database;
 import org.entrylog.store.Sql;
 import org.entrylog.web.Http;
@@ -46,23 +49,21 @@ public final class TransparencyController {
     Map<String, Object> figures(Connection c) throws SQLException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("entriesHeld", count(entriesHeld(c)));
-        Long oldest = ScanQueries.oldestScan(c);
+        Long oldest = ScanStore.oldest(c);
         m.put("oldestEntry", oldest == null ? null : Instant.ofEpochMilli(oldest).toString());
         m.put("retentionDays", config.retentionDays());
         m.put("auditRetentionDays", config.auditRetentionDays());
         m.put("purges", purges(c));
         m.put("queriesPerMonth", queriesPerMonth(c));
         m.put("officialsActive", count(Sql.value(c, "SELECT count(*) FROM official WHERE disabled_at IS NULL")));
-        m.put("devicesActive", count(Sql.value(c, "SELECT count(*) FROM device WHERE revoked_at IS NULL")));
-        m.put("venues", count(Sql.value(c, "SELECT count(*) FROM venue")));
+        m.put("devicesActive", count(VenueService.activeDevices(c)));
+        m.put("venues", count(VenueService.count(c)));
         return m;
     }
 
     /** Rows ever appended less rows purged: exact, and O(1) however large the log. */
     static long entriesHeld(Connection c) throws SQLException {
-        Long n = Sql.value(c, "SELECT (SELECT entries FROM chain_head WHERE log = 'scan_log')"
-                + " - (SELECT coalesce(sum(purged_scans), 0) FROM purge WHERE finished_at IS NOT NULL)");
-        return n == null ? 0 : n;
+        return ChainHead.read(c, ScanStore.NAME).entries() - PurgeLog.purgedScans(c);
     }
 
     private static List<Map<String, Object>> purges(Connection c) throws SQLException {

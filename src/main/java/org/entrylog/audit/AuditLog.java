@@ -1,4 +1,4 @@
-package org.entrylog.log;
+package org.entrylog.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,15 +11,20 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.entrylog.chain.ChainHash;
+import org.entrylog.chain.ChainHead;
+import org.entrylog.chain.LogVerifier;
 
 /**
- * Appends to {@code audit_log}, the record of every request to an official endpoint, with the same
- * guarantees as {@link ScanLog}: one transaction writes the row, its {@code audit_access} index rows
+ * The owner of {@code audit_log} and its index {@code audit_access}: the record of every request to
+ * an official endpoint, hash-chained like the scan log. One transaction writes the row, its {@code audit_access} index rows
  * and the new chain head; the database refuses UPDATE, and DELETE outside a retention purge.
  *
  * <p>An entry holds no readable personal data: officials by username, visitors by their
@@ -129,9 +134,8 @@ public final class AuditLog {
 
     /**
      * Deletes the audit entries older than {@code auditCutoffMillis}, inside the retention purge
-     * that is in progress on this connection (the caller has inserted its open {@code purge} row;
-     * this sets that row's {@code audit_cutoff}, which the delete triggers consult, and
-     * {@code purged_audit}).
+     * {@code purgeId}, which is open on this connection and whose {@code audit_cutoff} (which the
+     * delete triggers consult) its owner has set to this cut-off.
      *
      * <p>Only a prefix of the chain goes: entries up to the first one that is not older than the
      * cut-off. An entry older than the cut-off that follows a newer one (after a clock jump back)
@@ -140,25 +144,7 @@ public final class AuditLog {
      *
      * @return the number of audit entries deleted
      */
-    public static long purge(Connection c, long auditCutoffMillis) throws SQLException {
-        long purgeId;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, audit_cutoff FROM purge WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1");
-             ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new IllegalStateException("AuditLog.purge runs only inside a purge in progress (an open purge row)");
-            }
-            purgeId = rs.getLong(1);
-            long existing = rs.getLong(2);
-            if (!rs.wasNull() && existing != auditCutoffMillis) {
-                throw new IllegalStateException("the purge in progress already has another audit cut-off");
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE purge SET audit_cutoff = ? WHERE id = ?")) {
-            ps.setLong(1, auditCutoffMillis);
-            ps.setLong(2, purgeId);
-            ps.executeUpdate();
-        }
+    public static long deleteOlderThan(Connection c, long purgeId, long auditCutoffMillis) throws SQLException {
         Long boundary; // first surviving seq, or null when every entry is older than the cut-off
         try (PreparedStatement ps = c.prepareStatement("SELECT min(seq) FROM audit_log WHERE at >= ?")) {
             ps.setLong(1, auditCutoffMillis);
@@ -209,12 +195,6 @@ public final class AuditLog {
                 ps.executeUpdate();
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE purge SET purged_audit = coalesce(purged_audit, 0) + ? WHERE id = ?")) {
-            ps.setLong(1, deleted);
-            ps.setLong(2, purgeId);
-            ps.executeUpdate();
-        }
         return deleted;
     }
 
@@ -244,6 +224,77 @@ public final class AuditLog {
             }
         }
         return out;
+    }
+
+    /** Whether any entry is older than the cut-off. */
+    public static boolean anyOlderThan(Connection c, long cutoff) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM audit_log WHERE at < ?)")) {
+            ps.setLong(1, cutoff);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    /** An official access to a visitor's data, as the visitor's history shows it. */
+    public record Access(long at, String caseRef) {}
+
+    /** The accesses whose answers contained this visitor (by public id), newest first. */
+    public static List<Access> accessesOf(Connection c, byte[] visitorPublicId) throws SQLException {
+        List<Access> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT a.at, a.case_ref FROM audit_access x JOIN audit_log a ON a.seq = x.audit_seq"
+                        + " WHERE x.visitor = ? ORDER BY x.audit_seq DESC")) {
+            ps.setBytes(1, visitorPublicId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Access(rs.getLong(1), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The hash of the row at {@code seq}, or null when it is not held. */
+    public static byte[] hashAt(Connection c, long seq) throws SQLException {
+        return LogVerifier.hashAt(c, NAME, seq, AuditLog::rowHash);
+    }
+
+    /**
+     * Walks {@code audit_log} like the scan log, and also checks that {@code audit_access} (the
+     * index behind a visitor's history) lists exactly the visitors that each chained entry says its
+     * answer returned, so no access can be hidden from a visitor.
+     */
+    public static LogVerifier.Result verify(Connection c) throws SQLException {
+        Map<Long, Set<String>> access = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT audit_seq, visitor FROM audit_access");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                access.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(encode(rs.getBytes(2)));
+            }
+        }
+        LogVerifier.Result r = LogVerifier.walk(c, NAME, "audit entry", new LogVerifier.Chain() {
+            @Override
+            public byte[] rowHash(ResultSet rs) throws SQLException {
+                return AuditLog.rowHash(rs);
+            }
+
+            @Override
+            public String check(long seq, ResultSet rs) throws SQLException {
+                Set<String> listed = idsOf(rs.getString("visitor_ids"));
+                Set<String> indexed = access.remove(seq);
+                if (listed == null || !new HashSet<>(listed).equals(indexed == null ? Set.of() : indexed)) {
+                    return "audit entry " + seq + " and its audit_access rows disagree on the visitors it returned";
+                }
+                return null;
+            }
+        });
+        if (r.ok() && !access.isEmpty()) {
+            long orphan = access.keySet().stream().min(Long::compare).orElseThrow();
+            return LogVerifier.bad(r.entries(), orphan,
+                    "audit_access names audit entry " + orphan + ", which is not in audit_log", r.purgeCuts());
+        }
+        return r;
     }
 
     /** The visitor ids of a stored {@code visitor_ids} text, decoded; unreadable text gives null. */
