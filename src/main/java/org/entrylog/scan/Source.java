@@ -14,9 +14,4 @@ public enum Source {
     public int code() {
         return code;
     }
-
-    /** The stored value read back. */
-    public static Source of(int code) {
-        return code == 1 ? MANUAL : PASS;
-    }
 }

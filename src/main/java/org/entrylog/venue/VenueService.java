@@ -144,17 +144,6 @@ public final class VenueService {
         });
     }
 
-    public String venueName(long venueId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM venue WHERE id = ?")) {
-                ps.setLong(1, venueId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
-        });
-    }
-
     /** A venue as official answers name it. */
     public record Venue(long id, byte[] publicId, String name) {}
 
