@@ -226,6 +226,15 @@ public final class AuditLog {
         return out;
     }
 
+    /** The position of the oldest entry held, or null when none is. */
+    public static Long firstSeq(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT min(seq) FROM audit_log");
+             ResultSet rs = ps.executeQuery()) {
+            long seq = rs.next() ? rs.getLong(1) : 0;
+            return rs.wasNull() ? null : seq;
+        }
+    }
+
     /** Whether any entry is older than the cut-off. */
     public static boolean anyOlderThan(Connection c, long cutoff) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM audit_log WHERE at < ?)")) {
@@ -234,6 +243,29 @@ public final class AuditLog {
                 return rs.next() && rs.getInt(1) == 1;
             }
         }
+    }
+
+    /** Official queries answered in one month (UTC), and the distinct visitor records they returned. */
+    public record Month(String month, long queries, long recordsReturned) {}
+
+    /**
+     * Answered queries (status 200) of the given actions per month, newest month first, at most
+     * 24 months. {@code actions} is an SQL list of literal action names, written by the caller.
+     */
+    public static List<Month> queriesPerMonth(Connection c, String actions) throws SQLException {
+        List<Month> out = new ArrayList<>();
+        String month = "strftime('%Y-%m', a.at / 1000, 'unixepoch')";
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + month + " AS month, count(DISTINCT a.seq),"
+                + " (SELECT count(DISTINCT x.visitor) FROM audit_access x JOIN audit_log b ON b.seq = x.audit_seq"
+                + "  WHERE strftime('%Y-%m', b.at / 1000, 'unixepoch') = " + month + ")"
+                + " FROM audit_log a WHERE a.status = 200 AND a.action IN " + actions
+                + " GROUP BY month ORDER BY month DESC LIMIT 24");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Month(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+            }
+        }
+        return out;
     }
 
     /** An official access to a visitor's data, as the visitor's history shows it. */

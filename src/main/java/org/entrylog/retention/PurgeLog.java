@@ -140,6 +140,53 @@ public final class PurgeLog {
         }
     }
 
+    /** A closed purge as its signed receipt and the transparency figures tell it. */
+    public record Closed(long id, long asOf, long cutoff, long purgedScans, long purgedVisitors, byte[] headBefore,
+                         byte[] headAfter, long finishedAt, Long firstSeq, byte[] firstPrevHash, String outcome) {}
+
+    private static final String CLOSED = "SELECT id, as_of, cutoff, purged_scans, purged_visitors, head_before,"
+            + " head_after, finished_at, first_seq, first_prev_hash, outcome FROM purge WHERE finished_at IS NOT NULL";
+
+    /** Closed purges, oldest first. */
+    public static List<Closed> closed(Connection c) throws SQLException {
+        return closed(c, CLOSED + " ORDER BY id", -1);
+    }
+
+    /** The newest {@code limit} closed purges, newest first. */
+    public static List<Closed> newest(Connection c, int limit) throws SQLException {
+        return closed(c, CLOSED + " ORDER BY id DESC LIMIT ?", limit);
+    }
+
+    /** The closed purge with this id, or null. */
+    public static Closed closed(Connection c, long id) throws SQLException {
+        List<Closed> one = closed(c, CLOSED + " AND id = ?", id);
+        return one.isEmpty() ? null : one.get(0);
+    }
+
+    private static List<Closed> closed(Connection c, String sql, long param) throws SQLException {
+        List<Closed> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (param >= 0) {
+                ps.setLong(1, param);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long firstSeq = rs.getLong(9);
+                    Long first = rs.wasNull() ? null : firstSeq;
+                    out.add(new Closed(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getBytes(6), rs.getBytes(7), rs.getLong(8), first, rs.getBytes(10), rs.getString(11)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether any purge was ever closed. */
+    public static boolean anyClosed(Connection c) throws SQLException {
+        Long n = Sql.value(c, "SELECT EXISTS (SELECT 1 FROM purge WHERE finished_at IS NOT NULL)");
+        return n != null && n == 1;
+    }
+
     /** Scans deleted by all closed purges. */
     public static long purgedScans(Connection c) throws SQLException {
         Long n = Sql.value(c, "SELECT coalesce(sum(purged_scans), 0) FROM purge WHERE finished_at IS NOT NULL");

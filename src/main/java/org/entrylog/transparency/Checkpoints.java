@@ -18,6 +18,7 @@ import java.util.Map;
 import org.entrylog.common.Ids;
 import org.entrylog.audit.AuditLog;
 import org.entrylog.chain.ChainHead;
+import org.entrylog.retention.PurgeLog;
 import org.entrylog.scan.ScanStore;
 import org.entrylog.store.Database;
 import org.entrylog.store.Sql;
@@ -144,17 +145,17 @@ public final class Checkpoints {
      * oldest row held (or all of it when the log is empty), and nothing when no purge ever ran.
      */
     private static long purgedUpTo(Connection c, String log) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM purge WHERE finished_at IS NOT NULL),"
-                + " (SELECT min(seq) FROM " + log + "), (SELECT entries FROM chain_head WHERE log = ?)")) {
-            ps.setString(1, log);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !rs.getBoolean(1)) {
-                    return 0;
-                }
-                long oldest = rs.getLong(2);
-                return rs.wasNull() ? rs.getLong(3) : oldest - 1;
-            }
+        if (!PurgeLog.anyClosed(c)) {
+            return 0;
         }
+        Long oldest;
+        if (ScanStore.NAME.equals(log)) {
+            ScanStore.First first = ScanStore.first(c);
+            oldest = first == null ? null : first.seq();
+        } else {
+            oldest = AuditLog.firstSeq(c);
+        }
+        return oldest == null ? ChainHead.read(c, log).entries() : oldest - 1;
     }
 
     private static Map<String, Object> ok(Map<String, Object> m, String explanation) {
