@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -198,9 +197,17 @@ public final class AuditLog {
         return deleted;
     }
 
-    /** The entries answered between two instants (inclusive), oldest first, as JSON-ready maps. */
-    public static List<Map<String, Object>> list(Connection c, long fromMillis, long toMillis) throws SQLException {
-        List<Map<String, Object>> out = new ArrayList<>();
+    /**
+     * One entry as the {@code audit} command prints it; components in the order of its JSON.
+     * {@code query} and {@code visitorIds} are the stored JSON texts parsed (an unreadable text is
+     * shown as a string, not dropped).
+     */
+    public record Listed(long seq, String at, String official, String action, String caseRef, JsonNode query,
+                         String format, int status, String error, JsonNode visitorIds) {}
+
+    /** The entries answered between two instants (inclusive), oldest first. */
+    public static List<Listed> list(Connection c, long fromMillis, long toMillis) throws SQLException {
+        List<Listed> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT seq, at, official, action, case_ref, query, format, status, error, visitor_ids FROM audit_log"
                         + " WHERE at >= ? AND at <= ? ORDER BY seq")) {
@@ -208,18 +215,10 @@ public final class AuditLog {
             ps.setLong(2, toMillis);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("seq", rs.getLong("seq"));
-                    m.put("at", Instant.ofEpochMilli(rs.getLong("at")).toString());
-                    m.put("official", rs.getString("official"));
-                    m.put("action", rs.getString("action"));
-                    m.put("caseRef", rs.getString("case_ref"));
-                    m.put("query", parse(rs.getString("query")));
-                    m.put("format", rs.getString("format"));
-                    m.put("status", rs.getInt("status"));
-                    m.put("error", rs.getString("error"));
-                    m.put("visitorIds", parse(rs.getString("visitor_ids")));
-                    out.add(m);
+                    out.add(new Listed(rs.getLong("seq"), Instant.ofEpochMilli(rs.getLong("at")).toString(),
+                            rs.getString("official"), rs.getString("action"), rs.getString("case_ref"),
+                            parse(rs.getString("query")), rs.getString("format"), rs.getInt("status"),
+                            rs.getString("error"), parse(rs.getString("visitor_ids"))));
                 }
             }
         }
