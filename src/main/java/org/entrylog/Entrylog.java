@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.entrylog.audit.HistoryController;
 import org.entrylog.config.Config;
 import org.entrylog.official.LoginThrottle;
 import org.entrylog.official.OfficialController;
@@ -30,11 +27,13 @@ import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.PassController;
 import org.entrylog.pass.QrRenderer;
 import org.entrylog.pass.SigningKeys;
+import org.entrylog.retention.PurgeLog;
 import org.entrylog.retention.Purger;
 import org.entrylog.retention.RetentionJob;
 import org.entrylog.retention.RetentionPolicy;
 import org.entrylog.scan.ScanController;
 import org.entrylog.scan.ScanService;
+import org.entrylog.scan.ScanStore;
 import org.entrylog.store.Database;
 import org.entrylog.store.FilePermissions;
 import org.entrylog.store.WriteQueue;
@@ -46,6 +45,7 @@ import org.entrylog.visitor.AuthorityKey;
 import org.entrylog.visitor.IdentitySealer;
 import org.entrylog.visitor.PhoneHasher;
 import org.entrylog.visitor.PhoneNumbers;
+import org.entrylog.visitor.HistoryController;
 import org.entrylog.visitor.VisitorController;
 import org.entrylog.visitor.VisitorPrincipal;
 import org.entrylog.visitor.VisitorService;
@@ -54,7 +54,6 @@ import org.entrylog.web.Http;
 import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
 import org.entrylog.web.Metrics;
-import org.entrylog.scan.ScanQueries;
 import org.entrylog.web.Tls;
 import org.entrylog.transparency.Checkpoints;
 import org.entrylog.transparency.Receipts;
@@ -119,7 +118,7 @@ public final class Entrylog implements AutoCloseable {
         metrics.gauge("entrylog.database.size", "Database file size including its write-ahead log", "bytes",
                 db::sizeOnDisk);
         metrics.gauge("entrylog.oldest.entry.age", "Age of the oldest scan held", "seconds", () -> {
-            Long oldest = ScanQueries.oldestScan(db);
+            Long oldest = ScanStore.oldest(db);
             return oldest == null ? null : (clock.millis() - oldest) / 1000.0;
         });
         this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock);
@@ -211,7 +210,10 @@ public final class Entrylog implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", "ok");
         m.put("retentionDays", config.retentionDays());
-        m.putAll(db.read(Purger::status));
+        PurgeLog.Status purges = db.read(PurgeLog::status);
+        m.put("purges", purges.purges());
+        m.put("lastPurge", purges.lastPurge());
+        m.put("oldestEntry", purges.oldestEntry());
         Instant checked = retentionJob.lastRun();
         m.put("retentionCheckedAt", checked == null ? null : checked.toString());
         return m;
@@ -237,7 +239,7 @@ public final class Entrylog implements AutoCloseable {
         try {
             if (checkpoints.due()) {
                 writes.execute(checkpoints::take);
-                LOG.info("signed checkpoints of scan_log and audit_log taken");
+                LOG.info("signed checkpoints of the scan and audit logs taken");
             }
         } catch (RuntimeException e) {
             LOG.warn("checkpoint failed, will retry within the hour: {}", e.getMessage());
@@ -259,12 +261,7 @@ public final class Entrylog implements AutoCloseable {
         Path file = config.dataDir().resolve(DEMO_VENUE_FILE);
         try {
             if (!Files.exists(file)) {
-                long venues = db.read(c -> {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM venue");
-                         ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? rs.getLong(1) : 0L;
-                    }
-                });
+                long venues = db.read(VenueService::count);
                 if (venues > 0) {
                     return null;
                 }

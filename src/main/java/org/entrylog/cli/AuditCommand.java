@@ -2,7 +2,7 @@ package org.entrylog.cli;
 
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import org.entrylog.log.AuditLog;
+import org.entrylog.audit.AuditLog;
 import org.entrylog.store.Database;
 import org.entrylog.common.Json;
 import picocli.CommandLine.Command;

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.Callable;
 import org.entrylog.common.Json;
+import org.entrylog.scan.ScanStore;
 import org.entrylog.store.Database;
 import org.entrylog.store.FilePermissions;
 import picocli.CommandLine.Command;
@@ -57,9 +58,7 @@ final class BackupCommand implements Callable<Integer> {
                     throw new IllegalStateException("the copy failed its integrity check");
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM scan_log")) {
-                entries = rs.next() ? rs.getLong(1) : 0;
-            }
+            entries = ScanStore.count(c);
         }
         Main.printJson(spec.commandLine().getOut(), Json.obj("backup", target.toString(), "bytes", Files.size(target),
                 "entries", entries, "integrity", "ok"));

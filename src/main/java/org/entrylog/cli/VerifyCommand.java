@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.entrylog.config.Config;
-import org.entrylog.log.LogVerifier;
+import org.entrylog.audit.AuditLog;
+import org.entrylog.chain.LogVerifier;
+import org.entrylog.scan.ScanStore;
 import org.entrylog.pass.SigningKeys;
-import org.entrylog.retention.Purger;
+import org.entrylog.retention.PurgeLog;
 import org.entrylog.store.Database;
 import org.entrylog.transparency.Checkpoints;
 import org.entrylog.transparency.Receipts;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code verify [--against FILE]}: walks both hash chains (scan_log, audit_log); exit 0 when intact,
+ * {@code verify [--against FILE]}: walks both hash chains (scans and audit entries); exit 0 when intact,
  * 1 naming the first bad entry otherwise. With {@code --against}, also proves the logs only grew
  * since the saved checkpoint(s) in FILE (one checkpoint, an array, or a {@code /api/checkpoints} answer).
  */
@@ -43,14 +45,14 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Config config = data.config();
         try (Database db = Database.open(config.dataDir())) {
-            LogVerifier.Result r = db.read(LogVerifier::verifyScanLog);
-            LogVerifier.Result audit = db.read(LogVerifier::verifyAuditLog);
+            LogVerifier.Result r = db.read(ScanStore::verify);
+            LogVerifier.Result audit = db.read(AuditLog::verify);
             // "ok" and "entries" keep their meaning for the scan log's clients; "ok" is false when either chain is broken
             boolean ok = r.ok() && audit.ok();
             Map<String, Object> out = r.toJson();
             out.put("audit", audit.toJson());
             // How many retention purges the log has been through (closed purge records).
-            out.put("purges", db.read(Purger::status).get("purges"));
+            out.put("purges", db.read(PurgeLog::status).purges());
             SignedStatements statements = new SignedStatements(SigningKeys.openOrCreate(config.dataDir(),
                     Clock.systemUTC()));
             Map<String, Object> receipts = db.read(c -> Receipts.check(c, statements));

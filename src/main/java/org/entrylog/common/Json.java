@@ -112,18 +112,6 @@ public final class Json {
         return parsed;
     }
 
-    /** {@code direction}: "in" (default) → 0, "out" → 1. */
-    public static int direction(ObjectNode o) {
-        String d = string(o, "direction", false);
-        if (d == null || d.equals("in")) {
-            return 0;
-        }
-        if (d.equals("out")) {
-            return 1;
-        }
-        throw ApiException.badRequest("'direction' must be \"in\" or \"out\".");
-    }
-
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

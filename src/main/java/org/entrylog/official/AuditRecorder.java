@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.entrylog.common.ApiException;
 import org.entrylog.common.Json;
-import org.entrylog.log.AuditLog;
+import org.entrylog.audit.AuditLog;
 import org.entrylog.store.WriteQueue;
 import org.entrylog.web.ErrorMapper;
 import org.slf4j.Logger;

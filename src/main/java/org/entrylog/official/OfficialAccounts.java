@@ -95,4 +95,10 @@ public final class OfficialAccounts {
             }
         });
     }
+
+    /** Official accounts not disabled. */
+    public static long activeCount(java.sql.Connection c) throws java.sql.SQLException {
+        Long n = org.entrylog.store.Sql.value(c, "SELECT count(*) FROM official WHERE disabled_at IS NULL");
+        return n == null ? 0 : n;
+    }
 }

@@ -135,7 +135,7 @@ public final class OfficialController {
             if (venueId == null) {
                 throw ApiException.notFound();
             }
-            TraceService.Answer answer = traces.venueVisits(venueId, window[0], window[1]);
+            TraceService.Answer<?> answer = traces.venueVisits(venueId, window[0], window[1]);
             a.visitorIds = answer.visitorIds();
             return reply(a, answer);
         });
@@ -169,14 +169,14 @@ public final class OfficialController {
                 throw ApiException.badRequest("'windowMinutes' must be a whole number from " + MIN_WINDOW_MINUTES
                         + " to " + MAX_WINDOW_MINUTES + ".");
             }
-            TraceService.Answer answer = traces.trace(a.caseRef, phoneHash, window[0], window[1],
+            TraceService.Answer<?> answer = traces.trace(a.caseRef, phoneHash, window[0], window[1],
                     Duration.ofMinutes(w.intValue()).toMillis(), retentionCutoff());
             a.visitorIds = answer.visitorIds();
             return reply(a, answer);
         });
     }
 
-    private Reply reply(Audit a, TraceService.Answer answer) {
+    private Reply reply(Audit a, TraceService.Answer<?> answer) {
         if ("csv".equals(a.format)) {
             return new Reply(200, null, Exports.csv(Json.MAPPER.valueToTree(answer.body())));
         }

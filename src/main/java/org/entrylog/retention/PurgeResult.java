@@ -14,7 +14,7 @@ import java.util.Map;
  * @param futureAsOf      {@code asOf} was later than the clock when it ran (recorded as such)
  * @param dryRun          nothing was changed; the counts say what would go
  * @param recorded        a {@code purge} row was written
- * @param purgedScans     {@code scan_log} rows deleted
+ * @param purgedScans     scans deleted
  * @param purgedVisitors  visitor identities destroyed
  * @param purgedTokenUses {@code token_use} rows deleted
  * @param abandonedClosed earlier purges found open (crashed) and closed as abandoned before this one

@@ -1,31 +1,20 @@
 package org.entrylog.retention;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import org.entrylog.log.AuditLog;
-import org.entrylog.scan.ScanQueries;
-import org.entrylog.store.Sql;
-import org.entrylog.log.ChainHead;
-import org.entrylog.log.ScanLog;
+import org.entrylog.audit.AuditLog;
+import org.entrylog.chain.ChainHead;
+import org.entrylog.scan.ScanStore;
 import org.entrylog.store.Database;
-import org.entrylog.store.StoreException;
 import org.entrylog.store.WriteQueue;
+import org.entrylog.visitor.VisitorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +37,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code PRAGMA incremental_vacuum} in chunks, then {@code wal_checkpoint(TRUNCATE)}.</li>
  * </ol>
  *
+ * <p>The purger orchestrates; each table's rows are deleted by its owner ({@link ScanStore},
+ * {@link VisitorService}, {@link AuditLog}), the purge's own record is kept by {@link PurgeLog},
+ * and the space is reclaimed by {@link Reclaimer}.
+ *
  * <p>Inside the server every chunk goes through the {@link WriteQueue}, so scans interleave with
  * the purge and none waits longer than one chunk; the {@code purge} command writes through its
  * own connection and SQLite's lock, waiting for the server between chunks.
@@ -55,8 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class Purger {
     private static final Logger LOG = LoggerFactory.getLogger(Purger.class);
     public static final int DEFAULT_CHUNK = 250; // measured: the longest stall a concurrent scan sees, 75 ms at 250, ~100 ms at 500, 330–840 ms at 2,000 (BENCHMARKS.md)
-    /** Pages freed per vacuum step: about 8 MB of 4 KiB pages, a few milliseconds of work. */
-    private static final int VACUUM_PAGES = 2000;
 
     /** Who runs the purge: the scheduled job inside the server, or the command line. */
     public enum RunBy {
@@ -96,6 +87,7 @@ public final class Purger {
     private final RunBy runBy;
     private final int chunk;
     private final Path dataDir;
+    private final Reclaimer reclaimer;
     /** How long audit entries are kept; null leaves audit_log alone. */
     private volatile Duration auditRetention;
     /** Told the id of every purge it closed, after it is closed (receipts, metrics). */
@@ -118,10 +110,7 @@ public final class Purger {
         this.runBy = runBy;
         this.chunk = chunk;
         this.dataDir = db.file().toAbsolutePath().getParent();
-    }
-
-    public RetentionPolicy policy() {
-        return policy;
+        this.reclaimer = new Reclaimer(db, writes);
     }
 
     /** Also purges {@code audit_log} entries older than this ({@code ENTRYLOG_AUDIT_RETENTION_DAYS}). */
@@ -162,13 +151,9 @@ public final class Purger {
                 s.execute("BEGIN"); // one snapshot for the three counts
                 try {
                     return new long[] {
-                        count(c, "SELECT count(*) FROM scan_log WHERE scanned_at < ?", cutoff),
-                        count(c, "SELECT count(*) FROM visitor v WHERE last_active_at < ? AND NOT EXISTS"
-                                + " (SELECT 1 FROM scan_log s WHERE s.visitor_id = v.id AND s.scanned_at >= ?)",
-                                cutoff, cutoff),
-                        count(c, "SELECT count(*) FROM token_use u WHERE expires_at < ? AND NOT EXISTS"
-                                + " (SELECT 1 FROM scan_log s WHERE s.seq = u.scan_seq AND s.scanned_at >= ?)",
-                                tokenBound, cutoff),
+                        ScanStore.countOlderThan(c, cutoff),
+                        ScanStore.countVisitorsWithoutScansSince(c, cutoff),
+                        ScanStore.countTokenUsesDue(c, tokenBound, cutoff),
                     };
                 } finally {
                     s.execute("COMMIT");
@@ -245,23 +230,8 @@ public final class Purger {
             return new PurgeResult(null, as, Instant.ofEpochMilli(cutoff), future, false, false, 0, 0, 0,
                     abandoned, started, clock.instant());
         }
-        long id = writes.transaction(c -> {
-            ChainHead head = ChainHead.read(c, ScanLog.NAME);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO purge(as_of, cutoff, started_at, future_as_of, run_by, head_before, purged_scans,"
-                            + " purged_visitors, purged_token_uses) VALUES (?,?,?,?,?,?,0,0,0) RETURNING id")) {
-                ps.setLong(1, as.toEpochMilli());
-                ps.setLong(2, cutoff);
-                ps.setLong(3, started.toEpochMilli());
-                ps.setInt(4, future ? 1 : 0);
-                ps.setString(5, runBy.column);
-                ps.setBytes(6, head.hash());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        long id = writes.transaction(c -> PurgeLog.open(c, as, cutoff, started, future, runBy,
+                ChainHead.read(c, ScanStore.NAME).hash()));
         long scans = 0;
         long tokens = 0;
         long visitors = 0;
@@ -276,16 +246,21 @@ public final class Purger {
                     && (n = writes.transaction(c -> deleteTokenUses(c, id, tokenBound))) > 0) {
                 tokens += n;
             }
-            long[] key = {Long.MIN_VALUE, Long.MIN_VALUE};
+            VisitorService.Inactive[] after = {new VisitorService.Inactive(Long.MIN_VALUE, Long.MIN_VALUE)};
             while (!stopped && !(stopped = stop.getAsBoolean())) {
-                long[] r = writes.transaction(c -> deleteVisitors(c, id, cutoff, key));
+                long[] r = writes.transaction(c -> deleteVisitors(c, id, cutoff, after));
                 visitors += r[0];
                 if (r[1] == 0) {
                     break;
                 }
             }
             if (!stopped && auditCutoff != Long.MIN_VALUE) {
-                audit = writes.transaction(c -> AuditLog.purge(c, auditCutoff));
+                audit = writes.transaction(c -> {
+                    PurgeLog.auditCutoff(c, id, auditCutoff);
+                    long deleted = AuditLog.deleteOlderThan(c, id, auditCutoff);
+                    PurgeLog.add(c, id, PurgeLog.Count.AUDIT, deleted);
+                    return deleted;
+                });
             }
         } catch (RuntimeException e) {
             LOG.error("retention: purge {} failed after {} scans, {} visitors, {} pass uses: {}", id, scans, visitors,
@@ -305,7 +280,7 @@ public final class Purger {
             LOG.warn("retention: after purge {}: {}", id, e.getMessage());
         }
         if (!stopped) {
-            reclaim();
+            reclaimer.reclaim();
         }
         return result;
     }
@@ -321,13 +296,10 @@ public final class Purger {
 
     /** Whether anything is due: the scheduled job records no purge when nothing is. */
     private boolean due(long cutoff, long tokenBound, long auditCutoff) {
-        return db.read(c -> count(c, "SELECT EXISTS (SELECT 1 FROM scan_log WHERE scanned_at < ?)", cutoff) > 0
-                || count(c, "SELECT EXISTS (SELECT 1 FROM audit_log WHERE at < ?)", auditCutoff) > 0
-                || count(c, "SELECT EXISTS (SELECT 1 FROM token_use u WHERE expires_at < ? AND NOT EXISTS"
-                        + " (SELECT 1 FROM scan_log s WHERE s.seq = u.scan_seq))", tokenBound) > 0
-                || count(c, "SELECT EXISTS (SELECT 1 FROM visitor v WHERE last_active_at < ? AND NOT EXISTS"
-                        + " (SELECT 1 FROM scan_log s WHERE s.visitor_id = v.id AND s.scanned_at >= ?))",
-                        cutoff, cutoff) > 0);
+        return db.read(c -> ScanStore.anyOlderThan(c, cutoff)
+                || AuditLog.anyOlderThan(c, auditCutoff)
+                || ScanStore.anyTokenUseDue(c, tokenBound)
+                || ScanStore.anyVisitorWithoutScansSince(c, cutoff));
     }
 
     /**
@@ -336,23 +308,16 @@ public final class Purger {
      * open purge would otherwise keep DELETE allowed up to its cut-off indefinitely.
      */
     private int closeAbandoned(Instant now) {
-        List<long[]> open = writes.transaction(c -> {
-            List<long[]> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, ifnull(purged_scans, 0), ifnull(purged_visitors, 0) FROM purge WHERE finished_at IS NULL");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
-                }
+        List<PurgeLog.Open> open = writes.transaction(c -> {
+            List<PurgeLog.Open> left = PurgeLog.open(c);
+            for (PurgeLog.Open p : left) {
+                closeRow(c, p.id(), "abandoned", now.toEpochMilli());
             }
-            for (long[] p : ids) {
-                closeRow(c, p[0], "abandoned", now.toEpochMilli());
-            }
-            return ids;
+            return left;
         });
-        for (long[] p : open) {
+        for (PurgeLog.Open p : open) {
             LOG.warn("retention: purge {} had been left open (a crash?); closed as abandoned after {} scans and {} "
-                    + "visitors", p[0], p[1], p[2]);
+                    + "visitors", p.id(), p.purgedScans(), p.purgedVisitors());
         }
         return open.size();
     }
@@ -374,246 +339,41 @@ public final class Purger {
         }
     }
 
-    private static void closeRow(Connection c, long id, String outcome, long now) throws SQLException {
-        ChainHead head = ChainHead.read(c, ScanLog.NAME);
-        Long firstSeq = null;
-        byte[] firstPrev = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, prev_hash FROM scan_log ORDER BY seq LIMIT 1");
-             ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                firstSeq = rs.getLong(1);
-                firstPrev = rs.getBytes(2);
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE purge SET finished_at = ?, outcome = ?, head_after = ?, first_seq = ?, first_prev_hash = ?,"
-                        + " purged_scans = ifnull(purged_scans, 0), purged_visitors = ifnull(purged_visitors, 0),"
-                        + " purged_token_uses = ifnull(purged_token_uses, 0) WHERE id = ? AND finished_at IS NULL")) {
-            ps.setLong(1, now);
-            ps.setString(2, outcome);
-            ps.setBytes(3, head.hash());
-            if (firstSeq == null) {
-                ps.setNull(4, java.sql.Types.INTEGER);
-            } else {
-                ps.setLong(4, firstSeq);
-            }
-            ps.setBytes(5, firstPrev);
-            ps.setLong(6, id);
-            ps.executeUpdate();
-        }
+    private static void closeRow(java.sql.Connection c, long id, String outcome, long now)
+            throws java.sql.SQLException {
+        PurgeLog.close(c, id, outcome, now, ChainHead.read(c, ScanStore.NAME).hash(), ScanStore.first(c));
     }
 
-    /**
-     * Deletes up to one chunk of the oldest scans older than the cut-off, and vouches in
-     * {@code chain_resume} for every surviving row whose predecessor went. Oldest first by
-     * {@code scanned_at}, which is not {@code seq} order: a late offline scan can be older than rows
-     * appended before it, so its deletion can cut the chain in the middle, or at the newest end.
-     */
-    private long deleteScans(Connection c, long purgeId, long cutoff) throws SQLException {
-        List<Long> deleted = new ArrayList<>(chunk);
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM scan_log WHERE seq IN (SELECT seq FROM scan_log WHERE scanned_at < ?"
-                        + " ORDER BY scanned_at, seq LIMIT ?) RETURNING seq")) {
-            ps.setLong(1, cutoff);
-            ps.setInt(2, chunk);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    deleted.add(rs.getLong(1));
-                }
-            }
-        }
-        if (deleted.isEmpty()) {
-            return 0;
-        }
-        long[] seqs = deleted.stream().mapToLong(Long::longValue).sorted().toArray();
-        Set<Long> gone = new HashSet<>(deleted);
-        ChainHead head = ChainHead.read(c, ScanLog.NAME);
-        // Resume points of rows now deleted vouch for nothing any more.
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM chain_resume WHERE log = ? AND seq BETWEEN ? AND ?"
-                        + " AND NOT EXISTS (SELECT 1 FROM scan_log s WHERE s.seq = chain_resume.seq)")) {
-            ps.setString(1, ScanLog.NAME);
-            ps.setLong(2, seqs[0]);
-            ps.setLong(3, seqs[seqs.length - 1]);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement next = c.prepareStatement(
-                "SELECT seq, prev_hash FROM scan_log WHERE seq > ? ORDER BY seq LIMIT 1");
-             PreparedStatement resume = c.prepareStatement(
-                "INSERT OR IGNORE INTO chain_resume(log, seq, prev_hash, purge_id) VALUES (?,?,?,?)")) {
-            resume.setString(1, ScanLog.NAME);
-            resume.setLong(4, purgeId);
-            for (long s : seqs) {
-                if (gone.contains(s + 1)) {
-                    continue; // the end of this run of deleted rows finds the survivor
-                }
-                next.setLong(1, s);
-                try (ResultSet rs = next.executeQuery()) {
-                    if (rs.next()) {
-                        resume.setLong(2, rs.getLong(1));
-                        resume.setBytes(3, rs.getBytes(2));
-                    } else {
-                        // The newest rows went: vouch for the place the next entry will take, which
-                        // will carry the hash of the (deleted) head.
-                        resume.setLong(2, head.entries() + 1);
-                        resume.setBytes(3, head.hash());
-                    }
-                }
-                resume.executeUpdate();
-            }
-        }
-        addCount(c, purgeId, "purged_scans", deleted.size());
-        return deleted.size();
+    private long deleteScans(java.sql.Connection c, long purgeId, long cutoff) throws java.sql.SQLException {
+        int n = ScanStore.deleteOlderThan(c, purgeId, cutoff, chunk);
+        PurgeLog.add(c, purgeId, PurgeLog.Count.SCANS, n);
+        return n;
     }
 
-    private long deleteTokenUses(Connection c, long purgeId, long bound) throws SQLException {
-        int n;
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM token_use WHERE token_id IN (SELECT token_id FROM token_use u WHERE expires_at < ?"
-                        + " AND NOT EXISTS (SELECT 1 FROM scan_log s WHERE s.seq = u.scan_seq)"
-                        + " ORDER BY expires_at LIMIT ?)")) {
-            ps.setLong(1, bound);
-            ps.setInt(2, chunk);
-            n = ps.executeUpdate();
-        }
-        addCount(c, purgeId, "purged_token_uses", n);
+    private long deleteTokenUses(java.sql.Connection c, long purgeId, long bound) throws java.sql.SQLException {
+        int n = ScanStore.deleteTokenUses(c, bound, chunk);
+        PurgeLog.add(c, purgeId, PurgeLog.Count.TOKEN_USES, n);
         return n;
     }
 
     /**
-     * Looks at one page of visitors inactive since the cut-off, after {@code key} (last_active_at,
-     * id), and destroys those with no scan left. Visitors kept because a scan of theirs is still
-     * held are stepped over, not looked at again. Returns {deleted, looked at}; advances key.
+     * Looks at one page of visitors inactive since the cut-off, after {@code after[0]}, and destroys
+     * those with no scan left. Visitors kept because a scan of theirs is still held are stepped over,
+     * not looked at again. Returns {deleted, looked at}; advances {@code after[0]}.
      */
-    private long[] deleteVisitors(Connection c, long purgeId, long cutoff, long[] key) throws SQLException {
-        List<long[]> page = new ArrayList<>(chunk);
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, last_active_at FROM visitor WHERE last_active_at < ? AND (last_active_at, id) > (?, ?)"
-                        + " ORDER BY last_active_at, id LIMIT ?")) {
-            ps.setLong(1, cutoff);
-            ps.setLong(2, key[0]);
-            ps.setLong(3, key[1]);
-            ps.setInt(4, chunk);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    page.add(new long[] {rs.getLong(1), rs.getLong(2)});
-                }
-            }
-        }
+    private long[] deleteVisitors(java.sql.Connection c, long purgeId, long cutoff, VisitorService.Inactive[] after)
+            throws java.sql.SQLException {
+        List<VisitorService.Inactive> page = VisitorService.inactive(c, cutoff, after[0], chunk);
         long deleted = 0;
-        try (PreparedStatement del = c.prepareStatement(
-                "DELETE FROM visitor WHERE id = ? AND NOT EXISTS (SELECT 1 FROM scan_log WHERE visitor_id = ?)")) {
-            for (long[] v : page) {
-                del.setLong(1, v[0]);
-                del.setLong(2, v[0]);
-                deleted += del.executeUpdate();
+        for (VisitorService.Inactive v : page) {
+            if (!ScanStore.hasScans(c, v.id()) && VisitorService.delete(c, v.id())) {
+                deleted++;
             }
         }
         if (!page.isEmpty()) {
-            long[] last = page.get(page.size() - 1);
-            key[0] = last[1];
-            key[1] = last[0];
+            after[0] = page.get(page.size() - 1);
         }
-        addCount(c, purgeId, "purged_visitors", deleted);
+        PurgeLog.add(c, purgeId, PurgeLog.Count.VISITORS, deleted);
         return new long[] {deleted, page.size()};
-    }
-
-    private static void addCount(Connection c, long purgeId, String column, long n) throws SQLException {
-        if (n == 0) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE purge SET " + column + " = " + column + " + ? WHERE id = ?")) {
-            ps.setLong(1, n);
-            ps.setLong(2, purgeId);
-            ps.executeUpdate();
-        }
-    }
-
-    /**
-     * Makes the purged bytes leave the files: {@code secure_delete} has zeroed them in the pages
-     * written to the WAL; the incremental vacuum hands free pages at the end of the file back, in
-     * small steps so scans keep flowing; the TRUNCATE checkpoint copies everything into the main
-     * file, where the old page images are overwritten, and empties the WAL, which held copies of
-     * pages from before the purge.
-     */
-    private void reclaim() {
-        try {
-            long freed = 0;
-            while (true) {
-                long[] r = writes.transaction(c -> {
-                    long before = count(c, "PRAGMA freelist_count");
-                    if (before == 0) {
-                        return new long[] {0, 0};
-                    }
-                    try (Statement s = c.createStatement()) {
-                        s.execute("PRAGMA incremental_vacuum(" + VACUUM_PAGES + ")");
-                    }
-                    return new long[] {before - count(c, "PRAGMA freelist_count"), before};
-                });
-                freed += r[0];
-                if (r[0] == 0) {
-                    break;
-                }
-            }
-            int[] cp = checkpoint();
-            LOG.info("retention: {} free pages returned; WAL checkpoint {}", freed,
-                    cp[0] == 0 ? "complete, WAL truncated" : "busy (will be retried by the next purge)");
-        } catch (RuntimeException e) {
-            // The deletions are committed and the purge is closed; a later purge reclaims the space.
-            LOG.warn("retention: vacuum or checkpoint after the purge failed: {}", e.getMessage());
-        }
-    }
-
-    /**
-     * {@code PRAGMA wal_checkpoint(TRUNCATE)} on the write connection, between the writer's
-     * transactions (it needs no open transaction on its connection). Returns SQLite's
-     * {busy, log pages, checkpointed pages}.
-     */
-    int[] checkpoint() {
-        Connection w = db.writer();
-        synchronized (w) {
-            try (Statement s = w.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
-                rs.next();
-                return new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)};
-            } catch (SQLException e) {
-                throw StoreException.from(e);
-            }
-        }
-    }
-
-    /** The newest closed purge and the oldest entry held, for {@code /health}: counts and instants only. */
-    public static Map<String, Object> status(Connection c) throws SQLException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Object> last = null;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, finished_at, as_of, cutoff, purged_scans, purged_visitors, future_as_of, outcome,"
-                        + " (SELECT count(*) FROM purge WHERE finished_at IS NOT NULL)"
-                        + " FROM purge WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1");
-             ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                last = new LinkedHashMap<>();
-                last.put("purgeId", rs.getLong(1));
-                last.put("at", Instant.ofEpochMilli(rs.getLong(2)).toString());
-                last.put("asOf", Instant.ofEpochMilli(rs.getLong(3)).toString());
-                last.put("cutoff", Instant.ofEpochMilli(rs.getLong(4)).toString());
-                last.put("purgedScans", rs.getLong(5));
-                last.put("purgedVisitors", rs.getLong(6));
-                last.put("futureAsOf", rs.getInt(7) == 1);
-                last.put("outcome", rs.getString(8) == null ? "done" : rs.getString(8));
-                m.put("purges", rs.getLong(9));
-            } else {
-                m.put("purges", 0L);
-            }
-        }
-        m.put("lastPurge", last);
-        Long oldest = ScanQueries.oldestScan(c);
-        m.put("oldestEntry", oldest == null ? null : Instant.ofEpochMilli(oldest).toString());
-        return m;
-    }
-
-    private static long count(Connection c, String sql, long... params) throws SQLException {
-        Long n = Sql.value(c, sql, params);
-        return n == null ? 0 : n;
     }
 }

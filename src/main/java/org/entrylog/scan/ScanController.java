@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.entrylog.common.ApiException;
 import org.entrylog.common.ErrorCode;
@@ -55,7 +54,7 @@ public final class ScanController {
             throw e;
         }
         count(r);
-        Http.json(ctx, r.status(), result(r));
+        Http.json(ctx, r.status(), ScanAnswer.of(r));
     }
 
     public void batch(Context ctx) {
@@ -69,30 +68,26 @@ public final class ScanController {
             throw ApiException.badRequest("At most " + ScanService.MAX_BATCH + " scans per batch.");
         }
         limits.scan().acquire(device.deviceId(), 1 + arr.size() / 50);
-        List<Object> items = new ArrayList<>(arr.size());
+        List<ScanService.Item> items = new ArrayList<>(arr.size());
         for (JsonNode n : arr) {
             try {
                 items.add(request(Json.requireObject(n, SCAN_FIELDS, "Each scan")));
             } catch (ApiException e) {
-                items.add(e);
+                items.add(new ScanService.Unreadable(e));
             }
         }
-        List<Object> results = new ArrayList<>(items.size());
-        for (Object o : scans.batch(device, items)) {
+        List<ScanAnswer.BatchItem> results = new ArrayList<>(items.size());
+        for (ScanService.Outcome o : scans.batch(device, items)) {
             if (o instanceof ScanService.Result r) {
                 count(r);
-                Map<String, Object> m = Json.obj("status", r.status());
-                m.putAll(result(r));
-                results.add(m);
+                results.add(ScanAnswer.Scanned.of(r));
             } else {
-                ErrorMapper.Answer refusal = ErrorMapper.of((RuntimeException) o);
+                ErrorMapper.Answer refusal = ErrorMapper.of(((ScanService.Refused) o).error());
                 metrics.scan("refused", refusal.code());
-                Map<String, Object> m = Json.obj("status", refusal.status());
-                m.putAll(refusal.body());
-                results.add(m);
+                results.add(new ScanAnswer.Refused(refusal.status(), refusal.code(), refusal.message()));
             }
         }
-        Http.json(ctx, 200, Map.of("results", results));
+        Http.json(ctx, 200, new ScanAnswer.Batch(results));
     }
 
     public void manual(Context ctx) {
@@ -102,7 +97,7 @@ public final class ScanController {
         var identity = visitors.check(Json.string(body, "name", true), Json.string(body, "phone", true));
         ScanService.Result r = scans.manual(device, identity, Json.instant(body, "scannedAt", false));
         metrics.scan("manual", "");
-        Http.json(ctx, r.status(), result(r));
+        Http.json(ctx, r.status(), ScanAnswer.of(r));
     }
 
     private void count(ScanService.Result r) {
@@ -114,11 +109,6 @@ public final class ScanController {
         if (token.length() > 1024) {
             throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The scanned code is far too long to be a pass.");
         }
-        return new ScanService.Request(token, Json.instant(o, "scannedAt", false), Json.direction(o));
-    }
-
-    private static Map<String, Object> result(ScanService.Result r) {
-        return Json.obj("scanId", r.scanId(), "venueId", r.venueId(), "scannedAt", r.scannedAt().toString(),
-                "duplicate", r.duplicate());
+        return new ScanService.Request(token, Json.instant(o, "scannedAt", false), Direction.parse(o));
     }
 }

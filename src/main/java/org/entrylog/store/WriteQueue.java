@@ -37,13 +37,6 @@ public final class WriteQueue implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs after a batch commits or rolls back, on the writer thread (e.g. to advance cached chain heads). */
-    public interface BatchListener {
-        void committed();
-
-        void rolledBack();
-    }
-
     /**
      * A queued task and its answer. {@code state} settles a race that would otherwise leave a row
      * nobody was told about: a waiter that gives up cancels the task only if the writer has not
@@ -115,7 +108,6 @@ public final class WriteQueue implements AutoCloseable {
     private final Database db;
     private final java.time.Duration answerTimeout;
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>(100_000);
-    private final List<BatchListener> listeners = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -129,10 +121,6 @@ public final class WriteQueue implements AutoCloseable {
         this.answerTimeout = answerTimeout;
         this.thread = new Thread(this::loop, "entrylog-writer");
         this.thread.setDaemon(true);
-    }
-
-    public void addListener(BatchListener l) {
-        listeners.add(l);
     }
 
     public WriteQueue start() {
@@ -206,10 +194,8 @@ public final class WriteQueue implements AutoCloseable {
                     }
                 }
                 exec(c, "COMMIT");
-                listeners.forEach(BatchListener::committed);
             } catch (SQLException | RuntimeException e) {
                 Database.rollbackQuietly(c);
-                listeners.forEach(BatchListener::rolledBack);
                 RuntimeException failure = e instanceof SQLException se ? StoreException.from(se) : (RuntimeException) e;
                 if (!(failure instanceof ApiException) && !(failure instanceof StoreUnavailable)) {
                     LOG.error("write batch of {} failed and was rolled back: {}", batch.size(), e.getMessage());

@@ -16,10 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.common.Ids;
-import org.entrylog.log.AuditLog;
-import org.entrylog.log.ChainHead;
-import org.entrylog.log.LogVerifier;
-import org.entrylog.log.ScanLog;
+import org.entrylog.audit.AuditLog;
+import org.entrylog.chain.ChainHead;
+import org.entrylog.retention.PurgeLog;
+import org.entrylog.scan.ScanStore;
 import org.entrylog.store.Database;
 import org.entrylog.store.Sql;
 import org.entrylog.common.Json;
@@ -33,7 +33,7 @@ import org.entrylog.common.Json;
  */
 public final class Checkpoints {
     public static final Duration INTERVAL = Duration.ofDays(1);
-    private static final List<String> LOGS = List.of(ScanLog.NAME, AuditLog.NAME);
+    private static final List<String> LOGS = List.of(ScanStore.NAME, AuditLog.NAME);
 
     private final Database db;
     private final SignedStatements statements;
@@ -125,7 +125,7 @@ public final class Checkpoints {
         if (entries == 0) {
             return ok(m, "the checkpoint was taken of an empty log");
         }
-        byte[] current = LogVerifier.hashAt(c, log, entries);
+        byte[] current = ScanStore.NAME.equals(log) ? ScanStore.hashAt(c, entries) : AuditLog.hashAt(c, entries);
         if (current == null) {
             if (purgedUpTo(c, log) >= entries) {
                 return ok(m, "the entry at the checkpoint has since been purged by retention; the rest of the chain "
@@ -145,17 +145,17 @@ public final class Checkpoints {
      * oldest row held (or all of it when the log is empty), and nothing when no purge ever ran.
      */
     private static long purgedUpTo(Connection c, String log) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM purge WHERE finished_at IS NOT NULL),"
-                + " (SELECT min(seq) FROM " + log + "), (SELECT entries FROM chain_head WHERE log = ?)")) {
-            ps.setString(1, log);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !rs.getBoolean(1)) {
-                    return 0;
-                }
-                long oldest = rs.getLong(2);
-                return rs.wasNull() ? rs.getLong(3) : oldest - 1;
-            }
+        if (!PurgeLog.anyClosed(c)) {
+            return 0;
         }
+        Long oldest;
+        if (ScanStore.NAME.equals(log)) {
+            ScanStore.First first = ScanStore.first(c);
+            oldest = first == null ? null : first.seq();
+        } else {
+            oldest = AuditLog.firstSeq(c);
+        }
+        return oldest == null ? ChainHead.read(c, log).entries() : oldest - 1;
     }
 
     private static Map<String, Object> ok(Map<String, Object> m, String explanation) {

@@ -10,10 +10,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.common.Ids;
+import org.entrylog.retention.PurgeLog;
+import org.entrylog.scan.ScanStore;
 import org.entrylog.store.Database;
 import org.entrylog.common.Json;
 
@@ -35,38 +39,41 @@ public final class Receipts {
     /** Signs and stores the receipt of every closed purge that has none yet; returns how many. */
     public int issueMissing(Connection c) throws SQLException {
         int n = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT p.id, p.as_of, p.cutoff, p.purged_scans, p.purged_visitors,"
-                + " p.head_before, p.head_after, p.finished_at, p.first_seq, p.first_prev_hash, p.outcome FROM purge p"
-                + " WHERE p.finished_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM purge_receipt r WHERE r.purge_id = p.id)"
-                + " ORDER BY p.id");
+        Set<Long> receipted = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT purge_id FROM purge_receipt");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                ObjectNode r = Json.MAPPER.createObjectNode();
-                r.put("purgeId", rs.getLong(1));
-                r.put("asOf", Instant.ofEpochMilli(rs.getLong(2)).toString());
-                r.put("cutoff", Instant.ofEpochMilli(rs.getLong(3)).toString());
-                r.put("purgedScans", rs.getLong(4));
-                r.put("purgedVisitors", rs.getLong(5));
-                r.put("headBefore", hash(rs.getBytes(6)));
-                r.put("headAfter", hash(rs.getBytes(7)));
-                r.put("at", Instant.ofEpochMilli(rs.getLong(8)).toString());
-                long firstSeq = rs.getLong(9);
-                if (rs.wasNull()) {
-                    r.putNull("firstEntry");
-                } else {
-                    r.put("firstEntry", firstSeq);
-                }
-                r.put("firstPrevHash", hash(rs.getBytes(10)));
-                r.put("outcome", rs.getString(11));
-                statements.sign(r);
-                try (PreparedStatement ins = c.prepareStatement(
-                        "INSERT INTO purge_receipt(purge_id, statement) VALUES (?, ?)")) {
-                    ins.setLong(1, rs.getLong(1));
-                    ins.setString(2, Json.write(r));
-                    ins.executeUpdate();
-                }
-                n++;
+                receipted.add(rs.getLong(1));
             }
+        }
+        for (PurgeLog.Closed p : PurgeLog.closed(c)) {
+            if (receipted.contains(p.id())) {
+                continue;
+            }
+            ObjectNode r = Json.MAPPER.createObjectNode();
+            r.put("purgeId", p.id());
+            r.put("asOf", Instant.ofEpochMilli(p.asOf()).toString());
+            r.put("cutoff", Instant.ofEpochMilli(p.cutoff()).toString());
+            r.put("purgedScans", p.purgedScans());
+            r.put("purgedVisitors", p.purgedVisitors());
+            r.put("headBefore", hash(p.headBefore()));
+            r.put("headAfter", hash(p.headAfter()));
+            r.put("at", Instant.ofEpochMilli(p.finishedAt()).toString());
+            if (p.firstSeq() == null) {
+                r.putNull("firstEntry");
+            } else {
+                r.put("firstEntry", p.firstSeq());
+            }
+            r.put("firstPrevHash", hash(p.firstPrevHash()));
+            r.put("outcome", p.outcome());
+            statements.sign(r);
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO purge_receipt(purge_id, statement) VALUES (?, ?)")) {
+                ins.setLong(1, p.id());
+                ins.setString(2, Json.write(r));
+                ins.executeUpdate();
+            }
+            n++;
         }
         return n;
     }
@@ -116,32 +123,24 @@ public final class Receipts {
             if (!statements.verify(r)) {
                 return bad(m, "the receipt of purge " + id + " does not carry a valid signature: it was altered");
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT cutoff, purged_scans, purged_visitors FROM purge WHERE id = ?")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !Instant.ofEpochMilli(rs.getLong(1)).toString().equals(r.path("cutoff").asText())
-                            || rs.getLong(2) != r.path("purgedScans").asLong()
-                            || rs.getLong(3) != r.path("purgedVisitors").asLong()) {
-                        return bad(m, "the purge record " + id + " no longer says what its signed receipt says");
-                    }
-                }
+            PurgeLog.Closed p = PurgeLog.closed(c, id);
+            if (p == null || !Instant.ofEpochMilli(p.cutoff()).toString().equals(r.path("cutoff").asText())
+                    || p.purgedScans() != r.path("purgedScans").asLong()
+                    || p.purgedVisitors() != r.path("purgedVisitors").asLong()) {
+                return bad(m, "the purge record " + id + " no longer says what its signed receipt says");
             }
         }
         if (!receipts.isEmpty() && !receipts.get(0).path("firstEntry").isNull()) {
             JsonNode newest = receipts.get(0);
             long start = newest.path("firstEntry").asLong();
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, prev_hash FROM scan_log ORDER BY seq LIMIT 1");
-                 ResultSet rs = ps.executeQuery()) {
-                boolean held = rs.next();
-                if (held && rs.getLong(1) < start) {
-                    return bad(m, "the scan log starts at entry " + rs.getLong(1) + ", before entry " + start
-                            + " where the last receipt says the purged log began: entries were put back");
-                }
-                if (held && rs.getLong(1) == start
-                        && !Arrays.equals(rs.getBytes(2), Ids.decodeCanonical(newest.path("firstPrevHash").asText()))) {
-                    return bad(m, "entry " + start + " does not carry the hash the last receipt recorded for it");
-                }
+            ScanStore.First first = ScanStore.first(c);
+            if (first != null && first.seq() < start) {
+                return bad(m, "the scan log starts at entry " + first.seq() + ", before entry " + start
+                        + " where the last receipt says the purged log began: entries were put back");
+            }
+            if (first != null && first.seq() == start
+                    && !Arrays.equals(first.prevHash(), Ids.decodeCanonical(newest.path("firstPrevHash").asText()))) {
+                return bad(m, "entry " + start + " does not carry the hash the last receipt recorded for it");
             }
         }
         m.put("ok", true);

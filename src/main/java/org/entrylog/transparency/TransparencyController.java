@@ -11,7 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.config.Config;
-import org.entrylog.scan.ScanQueries;
+import org.entrylog.audit.AuditLog;
+import org.entrylog.chain.ChainHead;
+import org.entrylog.official.OfficialAccounts;
+import org.entrylog.retention.PurgeLog;
+import org.entrylog.scan.ScanStore;
+import org.entrylog.venue.VenueService;
 import org.entrylog.store.Database;
 import org.entrylog.store.Sql;
 import org.entrylog.web.Http;
@@ -46,39 +51,33 @@ public final class TransparencyController {
     Map<String, Object> figures(Connection c) throws SQLException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("entriesHeld", count(entriesHeld(c)));
-        Long oldest = ScanQueries.oldestScan(c);
+        Long oldest = ScanStore.oldest(c);
         m.put("oldestEntry", oldest == null ? null : Instant.ofEpochMilli(oldest).toString());
         m.put("retentionDays", config.retentionDays());
         m.put("auditRetentionDays", config.auditRetentionDays());
         m.put("purges", purges(c));
         m.put("queriesPerMonth", queriesPerMonth(c));
-        m.put("officialsActive", count(Sql.value(c, "SELECT count(*) FROM official WHERE disabled_at IS NULL")));
-        m.put("devicesActive", count(Sql.value(c, "SELECT count(*) FROM device WHERE revoked_at IS NULL")));
-        m.put("venues", count(Sql.value(c, "SELECT count(*) FROM venue")));
+        m.put("officialsActive", count(OfficialAccounts.activeCount(c)));
+        m.put("devicesActive", count(VenueService.activeDevices(c)));
+        m.put("venues", count(VenueService.count(c)));
         return m;
     }
 
     /** Rows ever appended less rows purged: exact, and O(1) however large the log. */
     static long entriesHeld(Connection c) throws SQLException {
-        Long n = Sql.value(c, "SELECT (SELECT entries FROM chain_head WHERE log = 'scan_log')"
-                + " - (SELECT coalesce(sum(purged_scans), 0) FROM purge WHERE finished_at IS NOT NULL)");
-        return n == null ? 0 : n;
+        return ChainHead.read(c, ScanStore.NAME).entries() - PurgeLog.purgedScans(c);
     }
 
     private static List<Map<String, Object>> purges(Connection c) throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT finished_at, as_of, cutoff, purged_scans, purged_visitors"
-                + " FROM purge WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 100");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("at", Instant.ofEpochMilli(rs.getLong(1)).toString());
-                p.put("asOf", Instant.ofEpochMilli(rs.getLong(2)).toString());
-                p.put("cutoff", Instant.ofEpochMilli(rs.getLong(3)).toString());
-                p.put("purgedScans", count(rs.getLong(4)));
-                p.put("purgedVisitors", count(rs.getLong(5)));
-                out.add(p);
-            }
+        for (PurgeLog.Closed p : PurgeLog.newest(c, 100)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("at", Instant.ofEpochMilli(p.finishedAt()).toString());
+            m.put("asOf", Instant.ofEpochMilli(p.asOf()).toString());
+            m.put("cutoff", Instant.ofEpochMilli(p.cutoff()).toString());
+            m.put("purgedScans", count(p.purgedScans()));
+            m.put("purgedVisitors", count(p.purgedVisitors()));
+            out.add(m);
         }
         return out;
     }
@@ -86,20 +85,12 @@ public final class TransparencyController {
     /** Official queries answered per month (UTC), and how many distinct visitor records they returned. */
     private static List<Map<String, Object>> queriesPerMonth(Connection c) throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
-        String month = "strftime('%Y-%m', a.at / 1000, 'unixepoch')";
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + month + " AS month, count(DISTINCT a.seq),"
-                + " (SELECT count(DISTINCT x.visitor) FROM audit_access x JOIN audit_log b ON b.seq = x.audit_seq"
-                + "  WHERE strftime('%Y-%m', b.at / 1000, 'unixepoch') = " + month + ")"
-                + " FROM audit_log a WHERE a.status = 200 AND a.action IN " + QUERY_ACTIONS
-                + " GROUP BY month ORDER BY month DESC LIMIT 24");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Map<String, Object> q = new LinkedHashMap<>();
-                q.put("month", rs.getString(1));
-                q.put("queries", count(rs.getLong(2)));
-                q.put("recordsReturned", count(rs.getLong(3)));
-                out.add(q);
-            }
+        for (AuditLog.Month month : AuditLog.queriesPerMonth(c, QUERY_ACTIONS)) {
+            Map<String, Object> q = new LinkedHashMap<>();
+            q.put("month", month.month());
+            q.put("queries", count(month.queries()));
+            q.put("recordsReturned", count(month.recordsReturned()));
+            out.add(q);
         }
         return out;
     }

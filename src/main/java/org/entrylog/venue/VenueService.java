@@ -144,14 +144,38 @@ public final class VenueService {
         });
     }
 
-    public String venueName(long venueId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM venue WHERE id = ?")) {
-                ps.setLong(1, venueId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
+    /** A venue as official answers name it. */
+    public record Venue(long id, byte[] publicId, String name) {}
+
+    /** The venue with this public id, or null. */
+    public static Venue byPublicId(Connection c, byte[] publicId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, public_id, name FROM venue WHERE public_id = ?")) {
+            ps.setBytes(1, publicId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Venue(rs.getLong(1), rs.getBytes(2), rs.getString(3)) : null;
             }
-        });
+        }
+    }
+
+    /** The venue with this internal id, or null. */
+    public static Venue byId(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, public_id, name FROM venue WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Venue(rs.getLong(1), rs.getBytes(2), rs.getString(3)) : null;
+            }
+        }
+    }
+
+    /** Venues registered. */
+    public static long count(Connection c) throws SQLException {
+        Long n = org.entrylog.store.Sql.value(c, "SELECT count(*) FROM venue");
+        return n == null ? 0 : n;
+    }
+
+    /** Devices enrolled and not revoked. */
+    public static long activeDevices(Connection c) throws SQLException {
+        Long n = org.entrylog.store.Sql.value(c, "SELECT count(*) FROM device WHERE revoked_at IS NULL");
+        return n == null ? 0 : n;
     }
 }

@@ -168,4 +168,49 @@ public final class VisitorService {
             }
         });
     }
+
+    /** The visitor rows (a registration and any manual entries) with this phone hash: internal id → public id. */
+    public static java.util.Map<Long, byte[]> byPhoneHash(Connection c, byte[] phoneHash) throws SQLException {
+        java.util.Map<Long, byte[]> out = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, public_id FROM visitor WHERE phone_hash = ?")) {
+            ps.setBytes(1, phoneHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getBytes(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A visitor inactive since a cut-off, by the key a purge pages through them with. */
+    public record Inactive(long id, long lastActiveAt) {}
+
+    /** One page of visitors inactive since the cut-off, after (lastActiveAt, id) of {@code after}, in that order. */
+    public static java.util.List<Inactive> inactive(Connection c, long cutoff, Inactive after, int limit)
+            throws SQLException {
+        java.util.List<Inactive> page = new java.util.ArrayList<>(limit);
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, last_active_at FROM visitor WHERE last_active_at < ? AND (last_active_at, id) > (?, ?)"
+                        + " ORDER BY last_active_at, id LIMIT ?")) {
+            ps.setLong(1, cutoff);
+            ps.setLong(2, after.lastActiveAt());
+            ps.setLong(3, after.id());
+            ps.setInt(4, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    page.add(new Inactive(rs.getLong(1), rs.getLong(2)));
+                }
+            }
+        }
+        return page;
+    }
+
+    /** Destroys a visitor row and its sealed identity (inside a retention purge, which the triggers check). */
+    public static boolean delete(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM visitor WHERE id = ?")) {
+            ps.setLong(1, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
 }

@@ -20,8 +20,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.entrylog.cli.Main;
-import org.entrylog.log.AuditLog;
-import org.entrylog.log.LogVerifier;
+import org.entrylog.retention.PurgeLog;
+import org.entrylog.chain.LogVerifier;
 import org.entrylog.official.OfficialAccounts;
 import org.entrylog.official.Passwords;
 import org.entrylog.testing.TestApp;
@@ -165,6 +165,23 @@ class AuditTrailTest {
                 .path("accesses").size(), "refused queries accessed no one");
     }
 
+    /** The id of the one open purge row, which the test inserted. */
+    private static long openPurge(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT id FROM purge WHERE finished_at IS NULL")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** What the purger does for the audit log inside its purge {@code purgeId}. */
+    private static long purgeAudit(Connection c, long purgeId, long cutoff) throws SQLException {
+        PurgeLog.auditCutoff(c, purgeId, cutoff);
+        long n = AuditLog.deleteOlderThan(c, purgeId, cutoff);
+        PurgeLog.add(c, purgeId, PurgeLog.Count.AUDIT, n);
+        return n;
+    }
+
     private static String statuses(JsonNode entries) {
         StringBuilder sb = new StringBuilder("[");
         for (JsonNode e : entries) {
@@ -202,7 +219,7 @@ class AuditTrailTest {
     void theAuditChainVerifiesAndTheVerifyCommandReportsIt() {
         t.post("/api/traces", trace("CASE-2026-0001"), token);
         t.post("/api/traces", trace(null), token);
-        LogVerifier.Result r = t.app.db.read(LogVerifier::verifyAuditLog);
+        LogVerifier.Result r = t.app.db.read(AuditLog::verify);
         assertTrue(r.ok(), r.toString());
         assertEquals(3, r.entries());
         JsonNode verify = auditCommand("verify");
@@ -238,7 +255,7 @@ class AuditTrailTest {
     void verifyNoticesAHiddenAccess() throws Exception {
         t.post("/api/traces", trace("CASE-2026-0001"), token);
         exec("DROP TRIGGER audit_access_delete_only_expired", "DELETE FROM audit_access");
-        LogVerifier.Result r = t.app.db.read(LogVerifier::verifyAuditLog);
+        LogVerifier.Result r = t.app.db.read(AuditLog::verify);
         assertFalse(r.ok());
         assertTrue(r.problem().contains("audit_access"), r.problem());
     }
@@ -252,13 +269,13 @@ class AuditTrailTest {
         long cutoff = T.plus(Duration.ofDays(5)).toEpochMilli();
 
         // outside a purge nothing goes
-        assertThrows(IllegalStateException.class, () -> t.app.db.transaction(c -> AuditLog.purge(c, cutoff)));
+        assertThrows(IllegalStateException.class, () -> t.app.db.transaction(c -> purgeAudit(c, 1, cutoff)));
         long deleted = t.app.db.transaction(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("INSERT INTO purge(as_of, cutoff, started_at) VALUES (" + t.clock.millis() + ", 0, "
                         + t.clock.millis() + ")");
             }
-            long n = AuditLog.purge(c, cutoff);
+            long n = purgeAudit(c, openPurge(c), cutoff);
             try (Statement s = c.createStatement()) {
                 s.execute("UPDATE purge SET finished_at = " + t.clock.millis() + " WHERE finished_at IS NULL");
             }
@@ -268,14 +285,14 @@ class AuditTrailTest {
         assertEquals(2, t.count("SELECT count(*) FROM audit_log"));
         assertEquals(0, t.count("SELECT count(*) FROM audit_access"), "the trace's accesses went with it");
         assertEquals(2, t.count("SELECT purged_audit FROM purge"));
-        LogVerifier.Result r = t.app.db.read(LogVerifier::verifyAuditLog);
+        LogVerifier.Result r = t.app.db.read(AuditLog::verify);
         assertTrue(r.ok(), r.toString());
         assertEquals(1, r.purgeCuts());
         assertThrows(SQLException.class, () -> exec("UPDATE purge SET audit_cutoff = 0"));
 
         // a later entry still links to the chain
         t.post("/api/traces", trace("CASE-2026-0003"), later);
-        assertTrue(t.app.db.read(LogVerifier::verifyAuditLog).ok());
+        assertTrue(t.app.db.read(AuditLog::verify).ok());
     }
 
     @Test
@@ -286,7 +303,7 @@ class AuditTrailTest {
             try (Statement s = c.createStatement()) {
                 s.execute("INSERT INTO purge(as_of, cutoff, started_at) VALUES (0, 0, 0)");
             }
-            long n = AuditLog.purge(c, cutoff);
+            long n = purgeAudit(c, openPurge(c), cutoff);
             try (Statement s = c.createStatement()) {
                 s.execute("UPDATE purge SET finished_at = 1");
             }
@@ -295,7 +312,7 @@ class AuditTrailTest {
         assertEquals(0, t.count("SELECT count(*) FROM audit_log"));
         t.clock.advance(Duration.ofMinutes(1));
         assertEquals(200, t.post("/api/traces", trace("CASE-2026-0002"), token).status());
-        LogVerifier.Result r = t.app.db.read(LogVerifier::verifyAuditLog);
+        LogVerifier.Result r = t.app.db.read(AuditLog::verify);
         assertTrue(r.ok(), r.toString());
         assertEquals(3, t.count("SELECT seq FROM audit_log"), "positions are never reused");
     }

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.entrylog.common.Ids;
-import org.entrylog.log.LogVerifier;
+import org.entrylog.chain.LogVerifier;
+import org.entrylog.scan.ScanStore;
 import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.SigningKeys;
 import org.entrylog.store.Database;
@@ -146,7 +147,7 @@ final class HttpWorkloads {
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM scan_log")) {
                 rows = rs.getLong(1);
             }
-            LogVerifier.Result verified = LogVerifier.verifyScanLog(c);
+            LogVerifier.Result verified = ScanStore.verify(c);
             if (!verified.ok() || verified.entries() != rows) {
                 throw new IllegalStateException("the scan log does not verify after the load: " + verified.toJson());
             }

@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.entrylog.common.Ids;
-import org.entrylog.log.ChainHash;
-import org.entrylog.log.ScanLog;
+import org.entrylog.chain.ChainHash;
+import org.entrylog.scan.Direction;
+import org.entrylog.scan.ScanStore;
+import org.entrylog.scan.Source;
 import org.entrylog.official.OfficialAccounts;
 import org.entrylog.official.Passwords;
 import org.entrylog.store.Database;
@@ -156,8 +158,8 @@ final class LogGenerator {
                             : 1 + rnd.nextLong(visitors);
                     int direction = rnd.nextInt(100) < 15 ? 1 : 0;
                     long received = at + rnd.nextInt(3000);
-                    ScanLog.Entry e = new ScanLog.Entry(bytes(rnd, 16), venue, venue, visitor, at, received, null,
-                            direction, 0);
+                    ScanStore.Entry e = new ScanStore.Entry(bytes(rnd, 16), venue, venue, visitor, at, received, null,
+                            Direction.of(direction), Source.PASS);
                     ps.setLong(1, seq);
                     ps.setBytes(2, e.scanId());
                     ps.setLong(3, venue);
@@ -168,7 +170,7 @@ final class LogGenerator {
                     ps.setInt(8, direction);
                     ps.setBytes(9, prev);
                     ps.executeUpdate();
-                    prev = ScanLog.rowHash(seq, e, prev);
+                    prev = ScanStore.rowHash(seq, e, prev);
                     if (seq % 1_000_000 == 0) {
                         c.commit();
                         System.out.printf("  generated %,d of %,d scans%n", seq, rows);
@@ -178,7 +180,7 @@ final class LogGenerator {
             try (PreparedStatement ps = c.prepareStatement("UPDATE chain_head SET entries = ?, head = ? WHERE log = ?")) {
                 ps.setLong(1, rows);
                 ps.setBytes(2, prev);
-                ps.setString(3, ScanLog.NAME);
+                ps.setString(3, ScanStore.NAME);
                 ps.executeUpdate();
             }
             c.commit();

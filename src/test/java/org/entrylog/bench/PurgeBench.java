@@ -16,9 +16,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.entrylog.log.ChainHash;
-import org.entrylog.log.LogVerifier;
-import org.entrylog.log.ScanLog;
+import org.entrylog.chain.ChainHash;
+import org.entrylog.chain.LogVerifier;
+import org.entrylog.scan.Direction;
+import org.entrylog.scan.ScanStore;
+import org.entrylog.scan.Source;
 import org.entrylog.retention.PurgeResult;
 import org.entrylog.retention.Purger;
 import org.entrylog.retention.RetentionPolicy;
@@ -94,7 +96,7 @@ public final class PurgeBench {
             t.join();
             writes.close();
             long v0 = System.nanoTime();
-            LogVerifier.Result check = db.read(LogVerifier::verifyScanLog);
+            LogVerifier.Result check = db.read(ScanStore::verify);
             long verifyMs = (System.nanoTime() - v0) / 1_000_000;
             return String.format("purge %d ms (%d scans, %d visitors, %d token uses); probe writes during purge %d,"
                             + " max wait %.1f ms, p99 %.1f ms, median %.1f ms; before purge max %.1f ms, median %.1f ms;"
@@ -132,7 +134,8 @@ public final class PurgeBench {
                 rnd.nextBytes(id);
                 int p = phase;
                 long s = System.nanoTime();
-                writes.execute(c -> ScanLog.append(c, new ScanLog.Entry(id, 1, 1, 1, at, at, null, 0, 0)));
+                writes.execute(c -> ScanStore.append(c, new ScanStore.Entry(id, 1, 1, 1, at, at, null, Direction.IN,
+                        Source.PASS)));
                 double ms = (System.nanoTime() - s) / 1e6;
                 if (p == 0) {
                     before.add(ms);
@@ -227,8 +230,8 @@ public final class PurgeBench {
                         scan.setLong(5, received);
                         scan.setBytes(6, head);
                         scan.executeUpdate();
-                        head = ScanLog.rowHash(seq, new ScanLog.Entry(scanId, 1, 1, visitor, scanned, received, null,
-                                0, 0), head);
+                        head = ScanStore.rowHash(seq, new ScanStore.Entry(scanId, 1, 1, visitor, scanned, received, null,
+                                Direction.IN, Source.PASS), head);
                         use.setBytes(1, bytes(rnd, 16));
                         use.setLong(2, seq);
                         use.setLong(3, scanned + 30_000);

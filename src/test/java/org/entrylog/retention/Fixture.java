@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.entrylog.common.Ids;
-import org.entrylog.log.LogVerifier;
-import org.entrylog.log.ScanLog;
+import org.entrylog.chain.LogVerifier;
+import org.entrylog.scan.Direction;
+import org.entrylog.scan.ScanStore;
+import org.entrylog.scan.Source;
 import org.entrylog.testing.TestApp;
 import org.entrylog.visitor.VisitorService;
 
@@ -66,7 +68,8 @@ final class Fixture {
                                 null, at.toEpochMilli());
                     }
                     long when = at.toEpochMilli() + i;
-                    ScanLog.append(c, new ScanLog.Entry(Ids.newId(), ids[1], ids[0], visitor, when, when, null, 0, 1));
+                    ScanStore.append(c, new ScanStore.Entry(Ids.newId(), ids[1], ids[0], visitor, when, when, null,
+                            Direction.IN, Source.MANUAL));
                 }
                 return null;
             });
@@ -86,7 +89,7 @@ final class Fixture {
     }
 
     static LogVerifier.Result verify(TestApp t) {
-        return t.app.db.read(LogVerifier::verifyScanLog);
+        return t.app.db.read(ScanStore::verify);
     }
 
     static boolean scanHeld(TestApp t, String scanId) {

@@ -12,7 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import org.entrylog.log.LogVerifier;
+import org.entrylog.chain.LogVerifier;
 import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.entrylog.cli.Main;
-import org.entrylog.log.LogVerifier;
+import org.entrylog.chain.LogVerifier;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
 import org.entrylog.common.Json;

@@ -1,4 +1,4 @@
-package org.entrylog.log;
+package org.entrylog.chain;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -6,10 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Walks a hash-chained log ({@code scan_log}, {@code audit_log}) from its first row and checks that
@@ -34,8 +32,8 @@ public final class LogVerifier {
         }
     }
 
-    /** How one log's rows are hashed, and what else each row must satisfy. */
-    private interface Chain {
+    /** How one log's rows are hashed, and what else each row must satisfy; the log's owner supplies it. */
+    public interface Chain {
         byte[] rowHash(ResultSet rs) throws SQLException;
 
         /** A problem with this row beyond its link, or null. */
@@ -46,55 +44,12 @@ public final class LogVerifier {
 
     private LogVerifier() {}
 
-    public static Result verifyScanLog(Connection c) throws SQLException {
-        return walk(c, ScanLog.NAME, "entry", LogVerifier::scanRowHash);
-    }
-
-    /**
-     * Walks {@code audit_log} like the scan log, and also checks that {@code audit_access} (the
-     * index behind a visitor's history) lists exactly the visitors that each chained entry says its
-     * answer returned, so no access can be hidden from a visitor.
-     */
-    public static Result verifyAuditLog(Connection c) throws SQLException {
-        Map<Long, Set<String>> access = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT audit_seq, visitor FROM audit_access");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                access.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(AuditLog.encode(rs.getBytes(2)));
-            }
-        }
-        Result r = walk(c, AuditLog.NAME, "audit entry", new Chain() {
-            @Override
-            public byte[] rowHash(ResultSet rs) throws SQLException {
-                return AuditLog.rowHash(rs);
-            }
-
-            @Override
-            public String check(long seq, ResultSet rs) throws SQLException {
-                Set<String> listed = AuditLog.idsOf(rs.getString("visitor_ids"));
-                Set<String> indexed = access.remove(seq);
-                if (listed == null || !new HashSet<>(listed).equals(indexed == null ? Set.of() : indexed)) {
-                    return "audit entry " + seq + " and its audit_access rows disagree on the visitors it returned";
-                }
-                return null;
-            }
-        });
-        if (r.ok() && !access.isEmpty()) {
-            long orphan = access.keySet().stream().min(Long::compare).orElseThrow();
-            return bad(r.entries(), orphan, "audit_access names audit entry " + orphan + ", which is not in audit_log",
-                    r.purgeCuts());
-        }
-        return r;
-    }
-
     /**
      * The hash of the row at {@code seq} of a log, or null when no such row is held (never written,
      * or purged). A saved checkpoint names a position and this hash.
      */
-    public static byte[] hashAt(Connection c, String log, long seq) throws SQLException {
-        Chain chain = ScanLog.NAME.equals(log) ? LogVerifier::scanRowHash : AuditLog::rowHash;
-        String table = ScanLog.NAME.equals(log) ? ScanLog.NAME : AuditLog.NAME;
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " WHERE seq = ?")) {
+    public static byte[] hashAt(Connection c, String log, long seq, Chain chain) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table(log) + " WHERE seq = ?")) {
             ps.setLong(1, seq);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? chain.rowHash(rs) : null;
@@ -102,18 +57,23 @@ public final class LogVerifier {
         }
     }
 
-    private static byte[] scanRowHash(ResultSet rs) throws SQLException {
-        return ScanLog.rowHash(rs.getLong("seq"), ScanLog.entry(rs), rs.getBytes("prev_hash"));
+    /** The log's name is its table's; only the two chained tables are walked. */
+    private static String table(String log) {
+        if (!log.equals("scan_log") && !log.equals("audit_log")) {
+            throw new IllegalArgumentException("not a hash-chained log: " + log);
+        }
+        return log;
     }
 
-    private static Result walk(Connection c, String log, String noun, Chain chain) throws SQLException {
+    /** Walks one log; {@code noun} names its rows in a problem ("entry", "audit entry"). */
+    public static Result walk(Connection c, String log, String noun, Chain chain) throws SQLException {
         Map<Long, byte[]> resumes = resumePoints(c, log);
         ChainHead head = ChainHead.read(c, log);
         long entries = 0;
         int cuts = 0;
         Long prevSeq = null;
         byte[] prevHash = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + log + " ORDER BY seq");
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table(log) + " ORDER BY seq");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 entries++;
@@ -156,7 +116,8 @@ public final class LogVerifier {
         return new Result(true, entries, null, null, cuts);
     }
 
-    private static Result bad(long entries, long seq, String problem, int cuts) {
+    /** A failed result: the rows counted so far and the first bad entry. */
+    public static Result bad(long entries, long seq, String problem, int cuts) {
         return new Result(false, entries, seq, problem, cuts);
     }
 

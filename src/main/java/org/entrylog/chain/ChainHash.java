@@ -1,4 +1,4 @@
-package org.entrylog.log;
+package org.entrylog.chain;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package org.entrylog.log;
+package org.entrylog.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.entrylog.chain.LogVerifier;
 import org.entrylog.store.Database;
 import org.entrylog.testing.Cli;
 import org.entrylog.testing.TestApp;
@@ -41,7 +42,7 @@ class ScanLogIntegrityTest {
 
     private LogVerifier.Result verify() {
         try (Database db = Database.open(dir)) {
-            return db.read(LogVerifier::verifyScanLog);
+            return db.read(ScanStore::verify);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.entrylog.log;
+package org.entrylog.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,15 +11,19 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.entrylog.chain.ChainHash;
+import org.entrylog.chain.ChainHead;
+import org.entrylog.chain.LogVerifier;
 
 /**
- * Appends to {@code audit_log}, the record of every request to an official endpoint, with the same
- * guarantees as {@link ScanLog}: one transaction writes the row, its {@code audit_access} index rows
+ * The owner of {@code audit_log} and its index {@code audit_access}: the record of every request to
+ * an official endpoint, hash-chained like the scan log. One transaction writes the row, its {@code audit_access} index rows
  * and the new chain head; the database refuses UPDATE, and DELETE outside a retention purge.
  *
  * <p>An entry holds no readable personal data: officials by username, visitors by their
@@ -129,9 +133,8 @@ public final class AuditLog {
 
     /**
      * Deletes the audit entries older than {@code auditCutoffMillis}, inside the retention purge
-     * that is in progress on this connection (the caller has inserted its open {@code purge} row;
-     * this sets that row's {@code audit_cutoff}, which the delete triggers consult, and
-     * {@code purged_audit}).
+     * {@code purgeId}, which is open on this connection and whose {@code audit_cutoff} (which the
+     * delete triggers consult) its owner has set to this cut-off.
      *
      * <p>Only a prefix of the chain goes: entries up to the first one that is not older than the
      * cut-off. An entry older than the cut-off that follows a newer one (after a clock jump back)
@@ -140,25 +143,7 @@ public final class AuditLog {
      *
      * @return the number of audit entries deleted
      */
-    public static long purge(Connection c, long auditCutoffMillis) throws SQLException {
-        long purgeId;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, audit_cutoff FROM purge WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1");
-             ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new IllegalStateException("AuditLog.purge runs only inside a purge in progress (an open purge row)");
-            }
-            purgeId = rs.getLong(1);
-            long existing = rs.getLong(2);
-            if (!rs.wasNull() && existing != auditCutoffMillis) {
-                throw new IllegalStateException("the purge in progress already has another audit cut-off");
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE purge SET audit_cutoff = ? WHERE id = ?")) {
-            ps.setLong(1, auditCutoffMillis);
-            ps.setLong(2, purgeId);
-            ps.executeUpdate();
-        }
+    public static long deleteOlderThan(Connection c, long purgeId, long auditCutoffMillis) throws SQLException {
         Long boundary; // first surviving seq, or null when every entry is older than the cut-off
         try (PreparedStatement ps = c.prepareStatement("SELECT min(seq) FROM audit_log WHERE at >= ?")) {
             ps.setLong(1, auditCutoffMillis);
@@ -209,18 +194,20 @@ public final class AuditLog {
                 ps.executeUpdate();
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE purge SET purged_audit = coalesce(purged_audit, 0) + ? WHERE id = ?")) {
-            ps.setLong(1, deleted);
-            ps.setLong(2, purgeId);
-            ps.executeUpdate();
-        }
         return deleted;
     }
 
-    /** The entries answered between two instants (inclusive), oldest first, as JSON-ready maps. */
-    public static List<Map<String, Object>> list(Connection c, long fromMillis, long toMillis) throws SQLException {
-        List<Map<String, Object>> out = new ArrayList<>();
+    /**
+     * One entry as the {@code audit} command prints it; components in the order of its JSON.
+     * {@code query} and {@code visitorIds} are the stored JSON texts parsed (an unreadable text is
+     * shown as a string, not dropped).
+     */
+    public record Listed(long seq, String at, String official, String action, String caseRef, JsonNode query,
+                         String format, int status, String error, JsonNode visitorIds) {}
+
+    /** The entries answered between two instants (inclusive), oldest first. */
+    public static List<Listed> list(Connection c, long fromMillis, long toMillis) throws SQLException {
+        List<Listed> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT seq, at, official, action, case_ref, query, format, status, error, visitor_ids FROM audit_log"
                         + " WHERE at >= ? AND at <= ? ORDER BY seq")) {
@@ -228,22 +215,117 @@ public final class AuditLog {
             ps.setLong(2, toMillis);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("seq", rs.getLong("seq"));
-                    m.put("at", Instant.ofEpochMilli(rs.getLong("at")).toString());
-                    m.put("official", rs.getString("official"));
-                    m.put("action", rs.getString("action"));
-                    m.put("caseRef", rs.getString("case_ref"));
-                    m.put("query", parse(rs.getString("query")));
-                    m.put("format", rs.getString("format"));
-                    m.put("status", rs.getInt("status"));
-                    m.put("error", rs.getString("error"));
-                    m.put("visitorIds", parse(rs.getString("visitor_ids")));
-                    out.add(m);
+                    out.add(new Listed(rs.getLong("seq"), Instant.ofEpochMilli(rs.getLong("at")).toString(),
+                            rs.getString("official"), rs.getString("action"), rs.getString("case_ref"),
+                            parse(rs.getString("query")), rs.getString("format"), rs.getInt("status"),
+                            rs.getString("error"), parse(rs.getString("visitor_ids"))));
                 }
             }
         }
         return out;
+    }
+
+    /** The position of the oldest entry held, or null when none is. */
+    public static Long firstSeq(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT min(seq) FROM audit_log");
+             ResultSet rs = ps.executeQuery()) {
+            long seq = rs.next() ? rs.getLong(1) : 0;
+            return rs.wasNull() ? null : seq;
+        }
+    }
+
+    /** Whether any entry is older than the cut-off. */
+    public static boolean anyOlderThan(Connection c, long cutoff) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM audit_log WHERE at < ?)")) {
+            ps.setLong(1, cutoff);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    /** Official queries answered in one month (UTC), and the distinct visitor records they returned. */
+    public record Month(String month, long queries, long recordsReturned) {}
+
+    /**
+     * Answered queries (status 200) of the given actions per month, newest month first, at most
+     * 24 months. {@code actions} is an SQL list of literal action names, written by the caller.
+     */
+    public static List<Month> queriesPerMonth(Connection c, String actions) throws SQLException {
+        List<Month> out = new ArrayList<>();
+        String month = "strftime('%Y-%m', a.at / 1000, 'unixepoch')";
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + month + " AS month, count(DISTINCT a.seq),"
+                + " (SELECT count(DISTINCT x.visitor) FROM audit_access x JOIN audit_log b ON b.seq = x.audit_seq"
+                + "  WHERE strftime('%Y-%m', b.at / 1000, 'unixepoch') = " + month + ")"
+                + " FROM audit_log a WHERE a.status = 200 AND a.action IN " + actions
+                + " GROUP BY month ORDER BY month DESC LIMIT 24");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Month(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+            }
+        }
+        return out;
+    }
+
+    /** An official access to a visitor's data, as the visitor's history shows it. */
+    public record Access(long at, String caseRef) {}
+
+    /** The accesses whose answers contained this visitor (by public id), newest first. */
+    public static List<Access> accessesOf(Connection c, byte[] visitorPublicId) throws SQLException {
+        List<Access> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT a.at, a.case_ref FROM audit_access x JOIN audit_log a ON a.seq = x.audit_seq"
+                        + " WHERE x.visitor = ? ORDER BY x.audit_seq DESC")) {
+            ps.setBytes(1, visitorPublicId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Access(rs.getLong(1), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The hash of the row at {@code seq}, or null when it is not held. */
+    public static byte[] hashAt(Connection c, long seq) throws SQLException {
+        return LogVerifier.hashAt(c, NAME, seq, AuditLog::rowHash);
+    }
+
+    /**
+     * Walks {@code audit_log} like the scan log, and also checks that {@code audit_access} (the
+     * index behind a visitor's history) lists exactly the visitors that each chained entry says its
+     * answer returned, so no access can be hidden from a visitor.
+     */
+    public static LogVerifier.Result verify(Connection c) throws SQLException {
+        Map<Long, Set<String>> access = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT audit_seq, visitor FROM audit_access");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                access.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(encode(rs.getBytes(2)));
+            }
+        }
+        LogVerifier.Result r = LogVerifier.walk(c, NAME, "audit entry", new LogVerifier.Chain() {
+            @Override
+            public byte[] rowHash(ResultSet rs) throws SQLException {
+                return AuditLog.rowHash(rs);
+            }
+
+            @Override
+            public String check(long seq, ResultSet rs) throws SQLException {
+                Set<String> listed = idsOf(rs.getString("visitor_ids"));
+                Set<String> indexed = access.remove(seq);
+                if (listed == null || !new HashSet<>(listed).equals(indexed == null ? Set.of() : indexed)) {
+                    return "audit entry " + seq + " and its audit_access rows disagree on the visitors it returned";
+                }
+                return null;
+            }
+        });
+        if (r.ok() && !access.isEmpty()) {
+            long orphan = access.keySet().stream().min(Long::compare).orElseThrow();
+            return LogVerifier.bad(r.entries(), orphan,
+                    "audit_access names audit entry " + orphan + ", which is not in audit_log", r.purgeCuts());
+        }
+        return r;
     }
 
     /** The visitor ids of a stored {@code visitor_ids} text, decoded; unreadable text gives null. */

@@ -1,0 +1,49 @@
+package org.entrylog.official;
+
+import java.time.Instant;
+import java.util.List;
+import org.entrylog.common.Ids;
+import org.entrylog.scan.Direction;
+import org.entrylog.scan.ScanStore;
+import org.entrylog.venue.VenueService;
+
+/**
+ * The JSON of the two official answers, as records whose components are in the order the API
+ * writes them (Jackson follows declaration order). Field names are part of the API: do not rename.
+ */
+public final class TraceAnswers {
+    private TraceAnswers() {}
+
+    /** {@code GET /api/venues/{venueId}/visits}. */
+    public record VenueVisits(List<VenueVisit> visits) {}
+
+    /** One scan at the venue; the identity sealed to the health authority's key. */
+    public record VenueVisit(String scanId, String visitorId, String scannedAt, Direction direction,
+                             String sealedIdentity) {
+        static VenueVisit of(ScanStore.VisitAt v) {
+            return new VenueVisit(Ids.encode(v.scanId()), Ids.encode(v.visitorPublicId()),
+                    Instant.ofEpochMilli(v.scan().at()).toString(), v.scan().direction(),
+                    Ids.encode(v.sealedIdentity()));
+        }
+    }
+
+    /** {@code POST /api/traces}. */
+    public record Trace(String caseRef, List<CaseVisit> visits, List<Contact> contacts) {}
+
+    /** One scan of the case. */
+    public record CaseVisit(String venueId, String venueName, String scannedAt, Direction direction) {
+        static CaseVisit of(VenueService.Venue v, ScanStore.Scan s) {
+            return new CaseVisit(Ids.encode(v.publicId()), v.name(), Instant.ofEpochMilli(s.at()).toString(),
+                    s.direction());
+        }
+    }
+
+    /** A contact: another visitor's presence that meets the contact rule, at the time it began. */
+    public record Contact(String visitorId, String venueId, String venueName, String scannedAt,
+                          String sealedIdentity) {
+        static Contact of(ContactRule.Presence p, VenueService.Venue venue, ScanStore.VisitAt visitor) {
+            return new Contact(Ids.encode(visitor.visitorPublicId()), Ids.encode(venue.publicId()), venue.name(),
+                    Instant.ofEpochMilli(p.start()).toString(), Ids.encode(visitor.sealedIdentity()));
+        }
+    }
+}

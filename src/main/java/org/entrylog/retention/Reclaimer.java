@@ -1,0 +1,83 @@
+package org.entrylog.retention;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.entrylog.store.Database;
+import org.entrylog.store.Sql;
+import org.entrylog.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes purged bytes leave the files: {@code secure_delete} has zeroed them in the pages written
+ * to the WAL; the incremental vacuum hands free pages at the end of the file back, in small steps
+ * so scans keep flowing; the TRUNCATE checkpoint copies everything into the main file, where the
+ * old page images are overwritten, and empties the WAL, which held copies of pages from before the
+ * purge.
+ */
+final class Reclaimer {
+    private static final Logger LOG = LoggerFactory.getLogger(Reclaimer.class);
+    /** Pages freed per vacuum step: about 8 MB of 4 KiB pages, a few milliseconds of work. */
+    private static final int VACUUM_PAGES = 2000;
+
+    private final Database db;
+    private final Purger.Writes writes;
+
+    Reclaimer(Database db, Purger.Writes writes) {
+        this.db = db;
+        this.writes = writes;
+    }
+
+    /** Vacuums and checkpoints; a failure is logged, not thrown (a later purge reclaims the space). */
+    void reclaim() {
+        try {
+            long freed = 0;
+            while (true) {
+                long[] r = writes.transaction(c -> {
+                    long before = freePages(c);
+                    if (before == 0) {
+                        return new long[] {0, 0};
+                    }
+                    try (Statement s = c.createStatement()) {
+                        s.execute("PRAGMA incremental_vacuum(" + VACUUM_PAGES + ")");
+                    }
+                    return new long[] {before - freePages(c), before};
+                });
+                freed += r[0];
+                if (r[0] == 0) {
+                    break;
+                }
+            }
+            int[] cp = checkpoint();
+            LOG.info("retention: {} free pages returned; WAL checkpoint {}", freed,
+                    cp[0] == 0 ? "complete, WAL truncated" : "busy (will be retried by the next purge)");
+        } catch (RuntimeException e) {
+            // The deletions are committed and the purge is closed; a later purge reclaims the space.
+            LOG.warn("retention: vacuum or checkpoint after the purge failed: {}", e.getMessage());
+        }
+    }
+
+    private static long freePages(Connection c) throws SQLException {
+        Long n = Sql.value(c, "PRAGMA freelist_count");
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * {@code PRAGMA wal_checkpoint(TRUNCATE)} on the write connection, between the writer's
+     * transactions (it needs no open transaction on its connection). Returns SQLite's
+     * {busy, log pages, checkpointed pages}.
+     */
+    int[] checkpoint() {
+        Connection w = db.writer();
+        synchronized (w) {
+            try (Statement s = w.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                rs.next();
+                return new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)};
+            } catch (SQLException e) {
+                throw StoreException.from(e);
+            }
+        }
+    }
+}

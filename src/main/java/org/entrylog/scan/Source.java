@@ -1,0 +1,17 @@
+package org.entrylog.scan;
+
+/** How an entry came in: a scanned pass, or a manual entry for a visitor without a phone. */
+public enum Source {
+    PASS(0), MANUAL(1);
+
+    private final int code;
+
+    Source(int code) {
+        this.code = code;
+    }
+
+    /** The stored value (and the value hashed into the chain). */
+    public int code() {
+        return code;
+    }
+}
