@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One entrylog instance on one data folder: everything is built here with plain constructors, in
- * one place, and handed what it needs (STYLE habit 2). The server, the tests and the commands all
+ * one place, and handed what it needs (docs/conventions.md §2). The server, the tests and the commands all
  * start from here.
  */
 public final class Entrylog implements AutoCloseable {

@@ -24,7 +24,7 @@ public final class Hashes {
         return sha256(secret.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Constant-time equality, so comparing secrets leaks no timing (STYLE habit 4). */
+    /** Constant-time equality, so comparing secrets leaks no timing (docs/conventions.md §4). */
     public static boolean equal(byte[] a, byte[] b) {
         return a != null && b != null && MessageDigest.isEqual(a, b);
     }

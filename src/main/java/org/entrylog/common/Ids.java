@@ -7,7 +7,7 @@ import java.util.Base64;
  * Random identifiers and secrets, and the one text form they travel in (base64url, no padding).
  *
  * <p>Every id is 128 random bits and every secret 256, so ids cannot be enumerated and a
- * guessed id tells nothing (THREATS #29).
+ * guessed id tells nothing (docs/threat-model.md T29).
  */
 public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * JSON in and out. Reading is strict (THREATS #13): one object, no duplicate keys, no trailing
+ * JSON in and out. Reading is strict (docs/threat-model.md T13): one object, no duplicate keys, no trailing
  * content, no unknown fields, and each field of the type it must have; invalid UTF-8 is refused by
  * the parser. Every refusal is a {@code bad_request} that names the field.
  */

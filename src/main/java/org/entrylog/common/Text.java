@@ -3,7 +3,7 @@ package org.entrylog.common;
 /**
  * Checks on free text from clients. Valid text is stored exactly as given (Hangul and every other
  * script round-trip unchanged); text with control characters, line breaks, bidirectional
- * overrides or lone surrogates is refused rather than cleaned (THREATS #12), so what an official
+ * overrides or lone surrogates is refused rather than cleaned (docs/threat-model.md T12), so what an official
  * later reads is what the visitor typed.
  */
 public final class Text {

@@ -9,7 +9,7 @@ import java.util.List;
  * <p>Every cell that begins with {@code =}, {@code +}, {@code -}, {@code @}, tab or CR is
  * neutralised by a leading single quote, so a spreadsheet shows the text instead of running it as
  * a formula (OWASP "CSV Injection"; the attack that reached health offices through Luca's
- * exports, THREATS #15). Applied to every cell, not only to names, because every text field of an
+ * exports, docs/threat-model.md T15). Applied to every cell, not only to names, because every text field of an
  * export can end up carrying someone's input.
  *
  * <p>A small writer rather than a library: the quoting rules are a dozen lines, and the

@@ -11,7 +11,7 @@ import org.entrylog.common.ApiException;
 import org.entrylog.common.ErrorCode;
 
 /**
- * Throttles sign-in attempts (THREATS #30): failed attempts are counted per account and per client
+ * Throttles sign-in attempts (docs/threat-model.md T30): failed attempts are counted per account and per client
  * address over a sliding window; once either has too many, further attempts are answered 429
  * {@code rate_limited} with {@code Retry-After} until the oldest failure leaves the window, without
  * even checking the password.

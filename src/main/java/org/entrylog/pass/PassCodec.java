@@ -74,7 +74,7 @@ public final class PassCodec {
 
     /**
      * Parses and checks a pass: the signature is checked, with the key named by its kid and the
-     * fixed algorithm, before any field is trusted (THREATS #3–5). Times are checked by the caller.
+     * fixed algorithm, before any field is trusted (docs/threat-model.md T3–T5). Times are checked by the caller.
      *
      * @throws ApiException {@code token_malformed} (400) or {@code token_bad_signature} (422)
      */

@@ -23,7 +23,7 @@ import org.entrylog.common.Ids;
  * </pre>
  *
  * <p>There is no algorithm field: the server alone fixes the algorithm, so {@code alg:none} or
- * an HMAC keyed with the public key cannot even be expressed (THREATS #4).
+ * an HMAC keyed with the public key cannot even be expressed (docs/threat-model.md T4).
  */
 public record PassToken(byte[] kid, byte[] tokenId, byte[] visitorId, Instant issuedAt, Instant expiresAt) {
     public static final int VERSION = 1;

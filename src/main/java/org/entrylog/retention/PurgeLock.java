@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /**
  * {@code purge.lock} in the data folder: held for the whole of a purge, by the server's job or by
- * the {@code purge} command, so that two purges never run at once (THREATS #33).
+ * the {@code purge} command, so that two purges never run at once (docs/threat-model.md T33).
  *
  * <p>An operating-system lock, because it is released when its process dies: whoever holds it
  * knows that any purge still recorded as open in the database was left by a crash, and may close

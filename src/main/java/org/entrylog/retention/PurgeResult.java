@@ -25,7 +25,7 @@ public record PurgeResult(Long purgeId, Instant asOf, Instant cutoff, boolean fu
                           boolean recorded, long purgedScans, long purgedVisitors, long purgedTokenUses,
                           int abandonedClosed, Instant startedAt, Instant finishedAt) {
 
-    /** The JSON the {@code purge} command prints: DESIGN's three fields first, then the rest. */
+    /** The JSON the {@code purge} command prints: docs/design.md's three fields first, then the rest. */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cutoff", cutoff.toString());

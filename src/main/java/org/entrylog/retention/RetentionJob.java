@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The purge inside the server: once at start-up (so a restored old backup is purged at once,
- * THREATS #35) and then every {@link #PERIOD} on its own thread, while scans keep flowing through
+ * docs/threat-model.md T35) and then every {@link #PERIOD} on its own thread, while scans keep flowing through
  * the write queue. Stopped by {@link #close()}, which lets a running purge stop between chunks.
  */
 public final class RetentionJob implements AutoCloseable {

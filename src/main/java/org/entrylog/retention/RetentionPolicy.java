@@ -7,7 +7,7 @@ import java.time.temporal.ChronoUnit;
 /**
  * How long entries are held: a named {@link Duration}, and the cut-off it gives for a purge run as
  * of some instant. Computed on {@link Instant}s only, so no time zone, daylight-saving change or
- * calendar enters into it (THREATS #34): 28 days are always 28 × 86,400 s.
+ * calendar enters into it (docs/threat-model.md T34): 28 days are always 28 × 86,400 s.
  *
  * <p>An entry is <em>older than the cut-off</em> when its time is strictly less than it: an entry
  * exactly at the cut-off is kept.

@@ -23,7 +23,7 @@ import org.entrylog.visitor.VisitorService;
  *
  * <p>All checks that need no database (signature, times) run on the request thread; the
  * once-only rule and the append run as one task on the single writer, so a token is used once
- * however many tablets race with it (THREATS #6–8), and the answer comes only after the commit.
+ * however many tablets race with it (docs/threat-model.md T6–T8), and the answer comes only after the commit.
  */
 public final class ScanService {
     public static final int MAX_BATCH = 500;

@@ -22,7 +22,7 @@ import org.sqlite.SQLiteConfig;
  * directly by a command), and a small pool of read-only connections for queries.
  *
  * <p>Opened in WAL mode with {@code synchronous=FULL}, so an acknowledged commit survives a crash
- * or power loss (THREATS #21, #22); {@code secure_delete} so deleted rows are overwritten in the
+ * or power loss (docs/threat-model.md T21, T22); {@code secure_delete} so deleted rows are overwritten in the
  * file; {@code busy_timeout} so a lock held by a command is waited for rather than failed.
  */
 public final class Database implements AutoCloseable {
@@ -44,7 +44,7 @@ public final class Database implements AutoCloseable {
     /**
      * Opens (creating when absent) the database in {@code dataDir} and brings its schema up to
      * date. A file that is not an entrylog database, or is corrupt, is refused, never overwritten
-     * (THREATS #25).
+     * (docs/threat-model.md T25).
      */
     public static Database open(Path dataDir) {
         return open(dataDir, false);

@@ -103,7 +103,7 @@ public final class VenueService {
         return new Enrollment(Ids.encode(publicId), secret, Ids.encode(venuePublicId), venueName);
     }
 
-    /** The enrolled, unrevoked device holding this secret; 401 otherwise (THREATS #9, #26). */
+    /** The enrolled, unrevoked device holding this secret; 401 otherwise (docs/threat-model.md T9, T26). */
     public Device authenticate(String secret) {
         if (secret == null) {
             throw ApiException.unauthorized();

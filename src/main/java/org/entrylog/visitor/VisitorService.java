@@ -105,7 +105,7 @@ public final class VisitorService {
 
     /**
      * The visitor whose id and secret these are. An unknown id and a wrong secret get the same
-     * answer, so ids cannot be probed (THREATS #29).
+     * answer, so ids cannot be probed (docs/threat-model.md T29).
      */
     public Visitor authenticate(String visitorId, String secret) {
         byte[] publicId = Ids.decode(visitorId, 16);

@@ -21,7 +21,7 @@ public final class Http {
 
     /**
      * The request body, read with a hard limit: a declared or actual size over the limit is
-     * refused with 413 before anything is parsed (THREATS #11).
+     * refused with 413 before anything is parsed (docs/threat-model.md T11).
      */
     public static byte[] body(Context ctx, int limit) {
         long declared = ctx.req().getContentLengthLong();

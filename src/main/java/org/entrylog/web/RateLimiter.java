@@ -11,7 +11,7 @@ import org.entrylog.config.RateLimit;
  * Token buckets, one per key (a client address, a visitor, a device), kept in memory. A flood
  * from one key is answered 429 {@code rate_limited} with {@code Retry-After} while every other key
  * keeps its own allowance, so one abusive phone or tablet does not slow a venue's door
- * (THREATS #31). Disabled as a whole by {@code ENTRYLOG_RATE_LIMITS=off}.
+ * (docs/threat-model.md T31). Disabled as a whole by {@code ENTRYLOG_RATE_LIMITS=off}.
  */
 public final class RateLimiter {
     private static final int MAX_KEYS = 200_000;

@@ -33,7 +33,7 @@ public final class WebServer {
 
     /**
      * Pages load scripts and styles only from this server, so injected markup cannot run
-     * (THREATS #16); {@code data:} images carry the pass QR; nothing may frame the pages.
+     * (docs/threat-model.md T16); {@code data:} images carry the pass QR; nothing may frame the pages.
      */
     public static final String CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: data:; "
             + "connect-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; frame-ancestors 'none'; "

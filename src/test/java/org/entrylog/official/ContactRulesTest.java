@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Who counts as a contact of a case, at the edges of the rules in DESIGN.md. */
+/** Who counts as a contact of a case, at the edges of the rules in docs/design.md. */
 @Tag("slow")
 class ContactRulesTest {
     static final Instant T = Instant.parse("2026-03-02T12:00:00Z");

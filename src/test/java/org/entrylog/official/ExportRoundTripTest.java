@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A trace whose contacts have formula-like names, exported as JSON and opened offline with
- * {@code unseal --csv}: a spreadsheet must see the literal text (THREATS #15, #38).
+ * {@code unseal --csv}: a spreadsheet must see the literal text (docs/threat-model.md T15, T38).
  */
 @Tag("slow")
 class ExportRoundTripTest {

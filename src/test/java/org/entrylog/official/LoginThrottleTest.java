@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sign-in throttling (THREATS #30) and the equal answer for unknown users and wrong passwords. */
+/** Sign-in throttling (docs/threat-model.md T30) and the equal answer for unknown users and wrong passwords. */
 @Tag("slow")
 class LoginThrottleTest {
     @TempDir

@@ -29,7 +29,7 @@ import org.entrylog.common.Ids;
 import org.entrylog.web.ErrorMapper;
 
 /**
- * Property-based fuzzing of the pass parser, {@link PassCodec#verify} (THREATS #3–5, #10): any text
+ * Property-based fuzzing of the pass parser, {@link PassCodec#verify} (docs/threat-model.md T3–T5, T10): any text
  * at all, forged binary passes with the right version and key id, and every small mutation of a
  * valid pass are refused with {@code token_malformed} or {@code token_bad_signature}, never with
  * any other exception; only the untouched pass is accepted.

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every way a pass can be wrong is refused with its DESIGN.md code and writes nothing (THREATS #1–10). */
+/** Every way a pass can be wrong is refused with its docs/design.md code and writes nothing (docs/threat-model.md T1–T10). */
 @Tag("slow")
 class PassValidationTest {
     @TempDir

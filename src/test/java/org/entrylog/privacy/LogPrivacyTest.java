@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * THREATS #36, STYLE habit 4: every log event of a whole run — start on an empty folder, the
+ * docs/threat-model.md T36, docs/conventions.md §4: every log event of a whole run — start on an empty folder, the
  * commands, registration, enrollment, passes, accepted, duplicate, refused and expired scans,
  * batches, manual entries, malformed bodies that carry a name and a phone, and a storage fault
  * that makes the server log errors — is captured from the root logger (with {@code org.entrylog}

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** No name, phone number, token or secret is readable in any file of the data folder or any log line (THREATS #36). */
+/** No name, phone number, token or secret is readable in any file of the data folder or any log line (docs/threat-model.md T36). */
 class NoPlaintextTest {
     @TempDir
     Path dir;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * THREATS #21: {@code serve} runs as a child process while 8 client threads scan fresh passes
+ * docs/threat-model.md T21: {@code serve} runs as a child process while 8 client threads scan fresh passes
  * (single scans, re-scans that must come back as duplicates, and batches), and is killed with
  * SIGKILL at a random moment; sometimes also while it is still starting. After every kill, before
  * the restart, the data folder must hold every scan that was acknowledged with 201 or 200 (matched

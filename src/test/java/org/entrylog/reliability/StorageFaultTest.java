@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * THREATS #23–25: a full disk and a database held locked answer 503 {@code unavailable} with
+ * docs/threat-model.md T23–T25: a full disk and a database held locked answer 503 {@code unavailable} with
  * {@code Retry-After}, never a 2xx for a write that did not happen, and the server recovers by
  * itself once space or the lock returns; a corrupt or foreign file at start-up is refused with a
  * clear message and left byte-for-byte as it was.

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Purges racing each other and racing scans (THREATS #33, #34). */
+/** Purges racing each other and racing scans (docs/threat-model.md T33, T34). */
 @Tag("slow")
 class PurgeConcurrencyTest {
     @TempDir

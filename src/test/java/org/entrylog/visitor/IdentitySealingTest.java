@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Identities are sealed to the authority's key exactly as DESIGN.md says, and only that key opens them. */
+/** Identities are sealed to the authority's key exactly as docs/design.md says, and only that key opens them. */
 class IdentitySealingTest {
     @TempDir
     Path dir;

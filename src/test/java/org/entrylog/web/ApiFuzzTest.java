@@ -42,7 +42,7 @@ import org.entrylog.testing.TestApp.Response;
 import org.entrylog.testing.TestApp.Visitor;
 
 /**
- * Property-based fuzzing of every JSON body of the HTTP API on a real server (THREATS #10–14):
+ * Property-based fuzzing of every JSON body of the HTTP API on a real server (docs/threat-model.md T10–T14):
  * generated JSON-ish bodies — right and wrong fields, every JSON type, nesting, hostile strings,
  * valid passes, enrollment codes, times and phone numbers mixed in, then sometimes truncated,
  * spliced, duplicated or replaced by raw bytes — never get a 5xx, never a stack trace, an exception

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Malformed, oversized and hostile input gets a clear error and changes nothing (THREATS #10–14). */
+/** Malformed, oversized and hostile input gets a clear error and changes nothing (docs/threat-model.md T10–T14). */
 @Tag("slow")
 class BadInputTest {
     @TempDir

@@ -16,7 +16,7 @@ import org.entrylog.testing.TestApp.Visitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Floods get 429 with Retry-After, per key, so other visitors and tablets are unaffected (THREATS #31). */
+/** Floods get 429 with Retry-After, per key, so other visitors and tablets are unaffected (docs/threat-model.md T31). */
 class RateLimitTest {
     @TempDir
     Path dir;
