@@ -22,7 +22,9 @@ import org.entrylog.config.Config;
 import org.entrylog.official.LoginThrottle;
 import org.entrylog.official.OfficialController;
 import org.entrylog.official.Passwords;
+import org.entrylog.official.SecondFactors;
 import org.entrylog.official.Sessions;
+import org.entrylog.official.TotpSecrets;
 import org.entrylog.official.TraceService;
 import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.PassController;
@@ -117,7 +119,8 @@ public final class Entrylog implements AutoCloseable {
             Long oldest = ScanQueries.oldestScan(db);
             return oldest == null ? null : (clock.millis() - oldest) / 1000.0;
         });
-        this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock);
+        this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock,
+                new SecondFactors(db, TotpSecrets.forDataDir(config.dataDir())));
         this.traces = new TraceService(db);
         this.statements = new SignedStatements(keys);
         this.checkpoints = new Checkpoints(db, statements, clock);
