@@ -44,6 +44,7 @@ import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.AuthorityKey;
 import org.entrylog.visitor.IdentitySealer;
 import org.entrylog.visitor.PhoneHasher;
+import org.entrylog.visitor.PhoneIndexMigration;
 import org.entrylog.visitor.PhoneNumbers;
 import org.entrylog.visitor.VisitorController;
 import org.entrylog.visitor.VisitorService;
@@ -206,6 +207,7 @@ public final class Entrylog implements AutoCloseable {
      */
     public int start() {
         writes.execute(receipts::issueMissing); // a purge whose process died before its receipt gets one now
+        new PhoneIndexMigration(db, writes, phoneHasher).run(); // issue 14: HMAC rows to Argon2id, before any trace
         jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.HOURS);
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;

@@ -20,6 +20,7 @@ final class Migrations {
         "003_officials.sql",
         "004_transparency.sql",
         "005_official_totp.sql",
+        "006_phone_hash_v2.sql",
     };
 
     private Migrations() {}
