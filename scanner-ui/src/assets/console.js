@@ -75,10 +75,11 @@ async function onLogin(ev) {
   ev.preventDefault();
   const username = $('login-username').value.trim();
   const password = $('login-password').value;
+  const totp = $('login-totp').value.replace(/\s/g, '');
   const err = $('login-error');
   show(err, false);
-  if (!username || !password) {
-    err.textContent = t('common.required', { field: t(username ? 'console.password' : 'console.username') });
+  if (!username || !password || !totp) {
+    err.textContent = t('common.required', { field: t(!username ? 'console.username' : !password ? 'console.password' : 'console.totp') });
     show(err, true);
     return;
   }
@@ -86,11 +87,12 @@ async function onLogin(ev) {
   button.disabled = true;
   button.textContent = t('console.login.busy');
   try {
-    const res = await api('POST', '/api/sessions', { body: { username, password } });
+    const res = await api('POST', '/api/sessions', { body: { username, password, totp } });
     if (!res.data || !res.data.token) throw new ApiError(res.status, 'bad_response', t('common.error'));
     session = { token: String(res.data.token), expiresAt: res.data.expiresAt ?? null };
     storageSet(KEY_SESSION, session, sessionStorage);
     $('login-password').value = '';
+    $('login-totp').value = '';
     render();
   } catch (e) {
     err.textContent = errorText(e);

@@ -21,7 +21,9 @@ import org.entrylog.official.LoginThrottle;
 import org.entrylog.official.OfficialController;
 import org.entrylog.official.OfficialPrincipal;
 import org.entrylog.official.Passwords;
+import org.entrylog.official.SecondFactors;
 import org.entrylog.official.Sessions;
+import org.entrylog.official.TotpSecrets;
 import org.entrylog.official.TraceService;
 import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.PassController;
@@ -44,6 +46,7 @@ import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.AuthorityKey;
 import org.entrylog.visitor.IdentitySealer;
 import org.entrylog.visitor.PhoneHasher;
+import org.entrylog.visitor.PhoneIndexMigration;
 import org.entrylog.visitor.PhoneNumbers;
 import org.entrylog.visitor.HistoryController;
 import org.entrylog.visitor.VisitorController;
@@ -121,7 +124,8 @@ public final class Entrylog implements AutoCloseable {
             Long oldest = ScanStore.oldest(db);
             return oldest == null ? null : (clock.millis() - oldest) / 1000.0;
         });
-        this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock);
+        this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock,
+                new SecondFactors(db, TotpSecrets.forDataDir(config.dataDir())));
         this.traces = new TraceService(db);
         this.statements = new SignedStatements(keys);
         this.checkpoints = new Checkpoints(db, statements, clock);
@@ -225,6 +229,7 @@ public final class Entrylog implements AutoCloseable {
      */
     public int start() {
         writes.execute(receipts::issueMissing); // a purge whose process died before its receipt gets one now
+        new PhoneIndexMigration(db, writes, phoneHasher).run(); // issue 14: HMAC rows to Argon2id, before any trace
         jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.HOURS);
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;

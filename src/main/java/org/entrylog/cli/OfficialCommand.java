@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.entrylog.common.Json;
 import org.entrylog.official.OfficialAccounts;
 import org.entrylog.official.Passwords;
+import org.entrylog.official.SecondFactors;
+import org.entrylog.official.TotpSecrets;
 import org.entrylog.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,9 +19,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code official add --username U} (password: first line of standard input) and {@code official disable --username U}. */
+/**
+ * {@code official add --username U [--qr FILE]} (password: first line of standard input; prints
+ * {@code {"username","totpUri"}}), {@code official totp-reset --username U [--qr FILE]} and
+ * {@code official disable --username U}.
+ */
 @Command(name = "official", description = "Manage health officials' accounts.",
-        subcommands = {OfficialCommand.Add.class, OfficialCommand.Disable.class})
+        subcommands = {OfficialCommand.Add.class, OfficialCommand.Disable.class, OfficialCommand.TotpReset.class})
 final class OfficialCommand {
 
     @Command(name = "add", description = "Add an official; the password (at least 12 characters) is the first line "
@@ -30,6 +37,10 @@ final class OfficialCommand {
         @Option(names = "--username", required = true, description = "Sign-in name: 3-64 of a-z 0-9 . _ -")
         String username;
 
+        @Option(names = "--qr", paramLabel = "FILE", description = "Also write the second factor's otpauth:// URI "
+                + "as a QR code PNG (owner-only) for an authenticator app.")
+        Path qr;
+
         @Spec
         CommandSpec spec;
 
@@ -40,7 +51,8 @@ final class OfficialCommand {
             OfficialAccounts.requireUsername(username);
             try (Database db = Database.open(data.config().dataDir())) {
                 String u = new OfficialAccounts(db, new Passwords(), Main.clock()).add(username, password);
-                Main.printJson(spec.commandLine().getOut(), Json.obj("username", u));
+                String uri = new SecondFactors(db, TotpSecrets.forDataDir(data.config().dataDir())).enroll(u);
+                showTotp(spec, u, uri, qr);
             }
             return 0;
         }
@@ -56,6 +68,44 @@ final class OfficialCommand {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** Prints the account and its TOTP URI, and shows the URI as a QR code where asked or where a person is looking. */
+    static void showTotp(CommandSpec spec, String username, String uri, Path qr) {
+        if (qr != null) {
+            TotpQr.writePng(uri, qr);
+        }
+        if (System.console() != null) {
+            System.err.println("Scan this with the official's authenticator app (it holds the second factor's secret):");
+            TotpQr.drawOnTerminal(uri, System.err);
+        }
+        Main.printJson(spec.commandLine().getOut(), Json.obj("username", username, "totpUri", uri));
+    }
+
+    @Command(name = "totp-reset", description = "Give an official a new second factor (a lost phone, or an account "
+            + "made before second factors, which cannot sign in until it has one); the old codes stop working at once.")
+    static final class TotpReset implements Callable<Integer> {
+        @Mixin
+        Main.DataOption data;
+
+        @Option(names = "--username", required = true, description = "The official.")
+        String username;
+
+        @Option(names = "--qr", paramLabel = "FILE", description = "Also write the otpauth:// URI as a QR code PNG.")
+        Path qr;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (Database db = Database.open(data.config().dataDir())) {
+                String u = OfficialAccounts.requireUsername(username);
+                String uri = new SecondFactors(db, TotpSecrets.forDataDir(data.config().dataDir())).enroll(u);
+                showTotp(spec, u, uri, qr);
+            }
+            return 0;
         }
     }
 

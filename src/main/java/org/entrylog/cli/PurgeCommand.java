@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code purge [--as-of INSTANT] [--dry-run]}: the retention purge, the same as the server's job,
+ * {@code purge [--as-of INSTANT] [--dry-run] [--yes]}: the retention purge, the same as the server's job,
  * on the data folder of a running server or a stopped one. Prints
- * {@code {"cutoff","purgedScans","purgedVisitors",…}}.
+ * {@code {"cutoff","purgedScans","purgedVisitors",…}}. A future {@code --as-of} needs {@code --yes}
+ * unless {@code --dry-run}: without it, exit 2 and nothing deleted.
  */
 @Command(name = "purge", description = "Destroy entries older than the retention period (env ENTRYLOG_RETENTION_DAYS, "
         + "default 28).")
@@ -43,6 +44,10 @@ final class PurgeCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Count what would be destroyed; change nothing and record nothing.")
     boolean dryRun;
 
+    @Option(names = "--yes", description = "Confirm a purge as of a future instant: it destroys entries that are "
+            + "still inside the retention period (issue 14: a demonstration once wiped real data).")
+    boolean yes;
+
     @Spec
     CommandSpec spec;
 
@@ -50,6 +55,17 @@ final class PurgeCommand implements Callable<Integer> {
     public Integer call() {
         Config config = data.config();
         Instant at = asOf == null ? Main.clock().instant() : parse(asOf);
+        // A future as-of destroys entries the law still requires to be kept; a typo or a copied
+        // demonstration must not do that silently. Refused before the database is even opened.
+        if (at.isAfter(Main.clock().instant()) && !dryRun && !yes) {
+            String why = "--as-of " + at + " is in the future: this purge would destroy entries still inside the "
+                    + "retention period. Nothing was deleted. Add --dry-run to see what it would destroy, or --yes "
+                    + "to destroy it.";
+            spec.commandLine().getErr().println("purge: " + why);
+            spec.commandLine().getErr().flush();
+            Main.printJson(spec.commandLine().getOut(), Map.of("ok", false, "error", why));
+            return 2;
+        }
         try (Database db = Database.open(config.dataDir())) {
             Receipts receipts = new Receipts(db, new SignedStatements(
                     SigningKeys.openOrCreate(config.dataDir(), Main.clock())));

@@ -22,6 +22,13 @@ import org.entrylog.common.ErrorCode;
  * stranger can slow an official's sign-in down but not shut the account for good. Counts live in
  * memory (a restart clears them) and are bounded in size. {@code ENTRYLOG_RATE_LIMITS=off} turns
  * it off.
+ *
+ * <p>Since officials sign in with a password and a TOTP code (issue 14), the per-account limit is a
+ * slowdown for strangers, not a lock for the official: an address from which this account signed in
+ * successfully before (password and code) is let through to the checks even while the account is
+ * over its limit, so anyone can make guessing slower but no one can shut the official out from
+ * their usual desk. Such addresses are remembered, in memory, for {@link #KNOWN_FOR} after their
+ * last success. The per-address limit still applies to them.
  */
 public final class LoginThrottle {
     /** Failures that block an account: 10 in 15 minutes (under 1000 guesses a day against a ≥12-character password). */
@@ -30,10 +37,20 @@ public final class LoginThrottle {
     public static final int PER_ADDRESS = 30;
     public static final Duration WINDOW = Duration.ofMinutes(15);
     private static final int MAX_KEYS = 50_000;
+    /** How long a successful address stays known for its account. */
+    public static final Duration KNOWN_FOR = Duration.ofDays(30);
+    private static final int KNOWN_PER_ACCOUNT = 16;
 
     private final Clock clock;
     private final boolean enabled;
     private final Map<String, Deque<Long>> failures = new HashMap<>();
+    /** account key → address → last successful sign-in (ms); access order, bounded. */
+    private final Map<String, Map<String, Long>> known = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Long>> eldest) {
+            return size() > MAX_KEYS;
+        }
+    };
 
     public LoginThrottle(Clock clock, boolean enabled) {
         this.clock = clock;
@@ -46,7 +63,8 @@ public final class LoginThrottle {
             return;
         }
         long now = clock.millis();
-        long wait = Math.max(waitMillis(accountKey(username), PER_ACCOUNT, now), waitMillis(addressKey(address), PER_ADDRESS, now));
+        long accountWait = knownAddress(username, address, now) ? 0 : waitMillis(accountKey(username), PER_ACCOUNT, now);
+        long wait = Math.max(accountWait, waitMillis(addressKey(address), PER_ADDRESS, now));
         if (wait > 0) {
             long seconds = Math.max(1, (wait + 999) / 1000);
             throw new ApiException(ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again in " + seconds + " s.",
@@ -72,9 +90,26 @@ public final class LoginThrottle {
         }
     }
 
-    /** A successful sign-in clears the account's failures (not the address's). */
-    public synchronized void succeeded(String username) {
+    /** A successful sign-in clears the account's failures (not the address's) and remembers the address for it. */
+    public synchronized void succeeded(String username, String address) {
         failures.remove(accountKey(username));
+        if (!enabled) {
+            return;
+        }
+        long now = clock.millis();
+        Map<String, Long> addresses = known.computeIfAbsent(accountKey(username), k -> new java.util.LinkedHashMap<>());
+        addresses.remove(address);
+        addresses.put(address, now);
+        addresses.values().removeIf(at -> at + KNOWN_FOR.toMillis() <= now);
+        while (addresses.size() > KNOWN_PER_ACCOUNT) {
+            addresses.remove(addresses.keySet().iterator().next());
+        }
+    }
+
+    private boolean knownAddress(String username, String address, long now) {
+        Map<String, Long> addresses = known.get(accountKey(username));
+        Long at = addresses == null ? null : addresses.get(address);
+        return at != null && at + KNOWN_FOR.toMillis() > now;
     }
 
     private long waitMillis(String key, int limit, long now) {

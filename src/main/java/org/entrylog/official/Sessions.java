@@ -60,41 +60,57 @@ public final class Sessions {
         }
     }
 
-    private record Account(long id, String username, String passwordHash, boolean disabled) {}
+    private record Account(long id, String username, String passwordHash, boolean disabled, byte[] totpSecret,
+            long totpLastStep) {}
 
     private final Database db;
     private final WriteQueue writes;
     private final Passwords passwords;
     private final LoginThrottle throttle;
     private final Clock clock;
+    private final SecondFactors factors;
+    /** Checked against when the account is unknown or has no second factor, so every refusal costs the same. */
+    private final byte[] dummyTotp = Ids.randomBytes(Totp.SECRET_BYTES);
 
-    public Sessions(Database db, WriteQueue writes, Passwords passwords, LoginThrottle throttle, Clock clock) {
+    public Sessions(Database db, WriteQueue writes, Passwords passwords, LoginThrottle throttle, Clock clock,
+            SecondFactors factors) {
         this.db = db;
         this.writes = writes;
         this.passwords = passwords;
         this.throttle = throttle;
         this.clock = clock;
+        this.factors = factors;
     }
 
     /**
-     * Signs in. The throttle is consulted first; then the password is checked with Argon2id
-     * whether or not the account exists (a dummy hash for unknown users), so a wrong user and a
-     * wrong password cost the same time and get the same 401.
+     * Signs in with a password and a TOTP code (issue 14). The throttle is consulted first; then the
+     * password is checked with Argon2id and the code against the account's secret whether or not the
+     * account exists or has a secret (a dummy hash and a dummy secret otherwise), so a wrong user, a
+     * wrong password, a missing, wrong or replayed code and an account without a second factor all
+     * cost the same time and get the same 401. The step of an accepted code is marked used in the
+     * same write that makes the session.
      */
-    public Login login(String username, String password, String address) {
+    public Login login(String username, String password, String totp, String address) {
         throttle.check(username, address);
         String canonical = canonical(username);
         Account a = canonical == null ? null : account(canonical);
-        boolean ok = passwords.verify(password, a == null ? null : a.passwordHash());
-        if (!ok || a.disabled()) {
-            throttle.failed(username, address);
-            throw new LoginRefused(new ApiException(ErrorCode.UNAUTHORIZED, BAD_LOGIN), a == null ? null : a.username());
+        boolean passwordOk = passwords.verify(password, a == null ? null : a.passwordHash());
+        byte[] secret = a == null ? null : factors.secret(a.username(), a.totpSecret());
+        long step = Totp.matchingStep(secret == null ? dummyTotp : secret, totp, clock.millis(),
+                a == null ? Long.MAX_VALUE : a.totpLastStep());
+        if (secret != null) {
+            java.util.Arrays.fill(secret, (byte) 0);
         }
-        throttle.succeeded(username);
+        boolean ok = passwordOk && secret != null && step >= 0 && !a.disabled();
         String token = Ids.newSecret();
         long now = clock.millis();
         long expires = now + ABSOLUTE.toMillis();
-        writes.execute(c -> {
+        // The step is consumed and the session made in one write: a replay racing this sign-in
+        // (even on another server sharing the database) finds the step taken and is refused.
+        boolean made = ok && writes.execute(c -> {
+            if (!SecondFactors.consume(c, a.id(), step)) {
+                return false;
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM official_session WHERE expires_at < ? OR ended_at < ?")) {
                 long stale = now - Duration.ofDays(1).toMillis();
@@ -109,9 +125,14 @@ public final class Sessions {
                 ps.setLong(3, now);
                 ps.setLong(4, now);
                 ps.setLong(5, expires);
-                return ps.executeUpdate();
+                return ps.executeUpdate() == 1;
             }
         });
+        if (!made) {
+            throttle.failed(username, address);
+            throw new LoginRefused(new ApiException(ErrorCode.UNAUTHORIZED, BAD_LOGIN), a == null ? null : a.username());
+        }
+        throttle.succeeded(username, address);
         return new Login(token, Instant.ofEpochMilli(expires), a.username());
     }
 
@@ -176,7 +197,8 @@ public final class Sessions {
     private Account account(String username) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, username, password_hash, disabled_at FROM official WHERE username = ?")) {
+                    "SELECT id, username, password_hash, disabled_at, totp_secret, coalesce(totp_last_step, -1)"
+                            + " FROM official WHERE username = ?")) {
                 ps.setString(1, username);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -184,7 +206,8 @@ public final class Sessions {
                     }
                     rs.getLong(4);
                     boolean disabled = !rs.wasNull();
-                    return new Account(rs.getLong(1), rs.getString(2), rs.getString(3), disabled);
+                    return new Account(rs.getLong(1), rs.getString(2), rs.getString(3), disabled, rs.getBytes(5),
+                            rs.getLong(6));
                 }
             }
         });

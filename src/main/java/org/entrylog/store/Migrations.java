@@ -19,6 +19,8 @@ final class Migrations {
         "002_retention.sql",
         "003_officials.sql",
         "004_transparency.sql",
+        "005_official_totp.sql",
+        "006_phone_hash_v2.sql",
     };
 
     private Migrations() {}

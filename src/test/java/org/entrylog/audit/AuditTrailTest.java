@@ -22,8 +22,7 @@ import java.util.Map;
 import org.entrylog.cli.Main;
 import org.entrylog.retention.PurgeLog;
 import org.entrylog.chain.LogVerifier;
-import org.entrylog.official.OfficialAccounts;
-import org.entrylog.official.Passwords;
+import org.entrylog.audit.AuditLog;
 import org.entrylog.testing.TestApp;
 import org.entrylog.common.Json;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +53,7 @@ class AuditTrailTest {
     @BeforeEach
     void start() {
         t = new TestApp(dir);
-        new OfficialAccounts(t.app.db, new Passwords(), t.clock).add("kim", PASSWORD);
+        org.entrylog.official.Officials.add(t, "kim");
         door = t.venueWithDevice("Cafe");
         TestApp.Device far = t.venueWithDevice("Far away");
         caseV = t.register("Case", "010-1234-5678");
@@ -64,7 +63,7 @@ class AuditTrailTest {
         scan(door, contact, T.plusSeconds(300));
         scan(far, bystander, T.plusSeconds(300));
         t.clock.set(T.plus(Duration.ofDays(1)));
-        token = t.post("/api/sessions", Map.of("username", "kim", "password", PASSWORD), null).text("token");
+        token = org.entrylog.official.Officials.login(t, "kim", PASSWORD).text("token");
     }
 
     @AfterEach
@@ -264,7 +263,7 @@ class AuditTrailTest {
     void aPurgeRemovesOnlyAuditEntriesOlderThanItsCutoffAndTheChainStillVerifies() throws Exception {
         t.post("/api/traces", trace("CASE-2026-0001"), token); // seq 2, at T+1d
         t.clock.advance(Duration.ofDays(10));
-        String later = t.post("/api/sessions", Map.of("username", "kim", "password", PASSWORD), null).text("token");
+        String later = org.entrylog.official.Officials.login(t, "kim", PASSWORD).text("token");
         t.post("/api/traces", trace(null), later); // seq 4, at T+11d (refused, but audited)
         long cutoff = T.plus(Duration.ofDays(5)).toEpochMilli();
 

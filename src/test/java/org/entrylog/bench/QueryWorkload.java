@@ -57,13 +57,21 @@ final class QueryWorkload {
                     "SELECT seq, visitor_id, venue_id, scanned_at, direction FROM scan_log WHERE visitor_id = ?"
                             + " AND scanned_at >= ? AND scanned_at <= ? ORDER BY scanned_at, seq", 1, 0, gen));
         }
+        // officials sign in with a second factor (issue 14): give the bench official a fresh one
+        String totpUri;
+        try (org.entrylog.store.Database db = org.entrylog.store.Database.open(dir)) {
+            totpUri = new org.entrylog.official.SecondFactors(db,
+                    org.entrylog.official.TotpSecrets.forDataDir(dir)).enroll(LogGenerator.OFFICIAL);
+        }
         try (ServerProcess server = ServerProcess.start(dir, o.heap(), Map.of(), dir.resolve("server.log"))) {
             report.add("server start incl. quick_check, " + label + " scans", "s", server.startSeconds);
             String base = server.base();
+            String totp = org.entrylog.official.Totp.code(org.entrylog.official.Totp.secretOf(totpUri),
+                    org.entrylog.official.Totp.step(System.currentTimeMillis()));
             HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/api/sessions"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("username", LogGenerator.OFFICIAL,
-                            "password", LogGenerator.PASSWORD)))).build(), HttpResponse.BodyHandlers.ofString());
+                            "password", LogGenerator.PASSWORD, "totp", totp)))).build(), HttpResponse.BodyHandlers.ofString());
             String token = Json.MAPPER.readTree(login.body()).path("token").asText();
             SplittableRandom rnd = new SplittableRandom(7);
             for (int r = 1; r <= o.repeats(); r++) {

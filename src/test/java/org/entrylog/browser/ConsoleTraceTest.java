@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.official.Officials;
+import org.entrylog.official.Totp;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.Tag;
@@ -34,13 +35,15 @@ class ConsoleTraceTest {
             TestApp.Visitor contact = app.register("Contact Person", "010-5555-0002");
             assertEquals(201, app.scan(door, app.pass(theCase)).status());
             assertEquals(201, app.scan(door, app.pass(contact)).status());
-            Officials.add(app, "inspector.park");
+            String totpUri = Officials.add(app, "inspector.park");
 
             b.viewport(1280, 900, false);
             b.open(app.base + "/console");
             b.waitFor("#login-form", Duration.ofSeconds(5));
             b.type("#login-username", "inspector.park");
             b.type("#login-password", Officials.PASSWORD);
+            // the code an authenticator app shows now, from the printed URI and the test clock
+            b.type("#login-totp", Totp.code(Totp.secretOf(totpUri), Totp.step(clock.millis())));
             b.el("#login-submit").click();
             b.waitUntil("the trace form", Duration.ofSeconds(10), () -> b.attr("#trace-section", "hidden") == null);
 

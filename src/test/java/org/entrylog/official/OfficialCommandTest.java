@@ -22,7 +22,10 @@ class OfficialCommandTest {
         var r = ExportRoundTripTest.run("a long enough password\nignored second line\n",
                 "official", "add", "--data", dir.toString(), "--username", "Kim.Health");
         assertEquals(0, r.exit(), r.out());
-        assertEquals("{\"username\":\"kim.health\"}", r.out().strip());
+        assertEquals("kim.health", json(r.out()).path("username").asText());
+        String uri = json(r.out()).path("totpUri").asText();
+        assertTrue(uri.matches("otpauth://totp/entrylog:kim\\.health\\?secret=[A-Z2-7]{32}"
+                + "&issuer=entrylog&algorithm=SHA1&digits=6&period=30"), uri);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("entrylog.db"));
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT password_hash FROM official")) {
@@ -35,6 +38,30 @@ class OfficialCommandTest {
                 "--username", "kim.health");
         assertEquals(2, twice.exit());
         assertTrue(twice.out().contains("already exists"), twice.out());
+    }
+
+    @Test
+    void addWritesTheTotpUriAsAQrPngAndTotpResetReplacesTheSecret() throws Exception {
+        Path png = dir.resolve("kim-totp.png");
+        var r = ExportRoundTripTest.run("a long enough password\n", "official", "add", "--data", dir.toString(),
+                "--username", "kim", "--qr", png.toString());
+        assertEquals(0, r.exit(), r.out());
+        String uri = json(r.out()).path("totpUri").asText();
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        int[] rgb = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+        var bitmap = new com.google.zxing.BinaryBitmap(new com.google.zxing.common.HybridBinarizer(
+                new com.google.zxing.RGBLuminanceSource(img.getWidth(), img.getHeight(), rgb)));
+        assertEquals(uri, new com.google.zxing.qrcode.QRCodeReader().decode(bitmap).getText());
+
+        var reset = ExportRoundTripTest.run("", "official", "totp-reset", "--data", dir.toString(), "--username", "kim");
+        assertEquals(0, reset.exit(), reset.out());
+        assertFalse(uri.equals(json(reset.out()).path("totpUri").asText()), "a new secret");
+        var unknown = ExportRoundTripTest.run("", "official", "totp-reset", "--data", dir.toString(), "--username", "lee");
+        assertEquals(2, unknown.exit());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String out) throws Exception {
+        return org.entrylog.common.Json.MAPPER.readTree(out);
     }
 
     @Test

@@ -72,10 +72,40 @@ class PurgeCommandTest {
     @Test
     void aPurgeAsOfAFutureInstantSaysSo() throws Exception {
         try (TestApp t = new TestApp(dir)) {
-            Run r = run("purge", "--data", dir.toString(), "--as-of", "2099-01-01T00:00:00Z");
+            Run r = run("purge", "--data", dir.toString(), "--as-of", "2099-01-01T00:00:00Z", "--yes");
             assertEquals(0, r.code());
             assertTrue(r.json().path("futureAsOf").asBoolean());
             assertEquals("2098-12-04T00:00:00Z", r.json().path("cutoff").asText());
+        }
+    }
+
+    @Test
+    void aFuturePurgeWithoutYesDeletesNothingAndSaysWhatToAdd() throws Exception {
+        try (TestApp t = new TestApp(dir)) {
+            var d = t.venueWithDevice("Cafe");
+            String held = Fixture.scanAt(t, d, t.register("Kim", "010-1234-5678"), T0);
+            StringWriter out = new StringWriter();
+            java.io.PrintStream oldErr = System.err;
+            java.io.ByteArrayOutputStream errBuf = new java.io.ByteArrayOutputStream();
+            System.setErr(new java.io.PrintStream(errBuf, true, java.nio.charset.StandardCharsets.UTF_8));
+            int code;
+            try {
+                code = Main.run(new PrintWriter(out), "purge", "--data", dir.toString(), "--as-of", "2099-01-01T00:00:00Z");
+            } finally {
+                System.setErr(oldErr);
+            }
+            assertEquals(2, code);
+            JsonNode j = Json.MAPPER.readTree(out.toString());
+            assertFalse(j.path("ok").asBoolean());
+            assertTrue(j.path("error").asText().contains("--yes"), j.toString());
+            String stderr = errBuf.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(stderr.contains("future") && stderr.contains("--yes") && stderr.contains("--dry-run"), stderr);
+            assertTrue(Fixture.scanHeld(t, held), "nothing deleted");
+            assertEquals(0, t.count("SELECT count(*) FROM purge"));
+
+            Run dry = run("purge", "--data", dir.toString(), "--as-of", "2099-01-01T00:00:00Z", "--dry-run");
+            assertEquals(0, dry.code(), "a dry run needs no --yes");
+            assertTrue(Fixture.scanHeld(t, held));
         }
     }
 
