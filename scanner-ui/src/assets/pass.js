@@ -5,9 +5,10 @@
 // (entrylog.pass), so a reload shows the same still-valid code without a new request.
 import { t } from './i18n.js';
 import {
-  ApiError, NetworkError, api, clear, el, errorText, fmtDateTime, initPage, keepScreenOn, registerServiceWorker, show,
+  ApiError, NetworkError, api, clear, el, errorMessage, errorText, fmtDateTime, initPage, keepScreenOn, registerServiceWorker, show,
   storageGet, storageSet, twoStepButton,
 } from './common.js';
+import { readBack } from './phone.js';
 
 const KEY_VISITOR = 'entrylog.visitor';
 const KEY_PASS = 'entrylog.pass';
@@ -29,6 +30,13 @@ start();
 
 function wire() {
   $('register-form').addEventListener('submit', onRegister);
+  $('register-confirm-yes').addEventListener('click', register);
+  $('register-confirm-edit').addEventListener('click', () => {
+    cancelConfirm();
+    $('register-phone').focus();
+  });
+  // Any change to what was read back asks again.
+  for (const id of ['register-name', 'register-phone']) $(id).addEventListener('input', cancelConfirm);
   $('register-again').addEventListener('click', () => {
     forgetLocal();
     start();
@@ -115,7 +123,12 @@ function forgetLocal() {
   clear($('accesses'));
 }
 
-async function onRegister(ev) {
+/**
+ * First step of registering: the number is read back, grouped, before anything is sent (a
+ * sealed number cannot be corrected later: docs/design.md §2), with a warning when it looks
+ * too short. The second step, register(), sends it.
+ */
+function onRegister(ev) {
   ev.preventDefault();
   const name = $('register-name').value.trim();
   const phone = $('register-phone').value.trim();
@@ -127,7 +140,32 @@ async function onRegister(ev) {
     (name ? $('register-phone') : $('register-name')).focus();
     return;
   }
-  const button = $('register-submit');
+  if (!$('register-confirm').hidden) {
+    $('register-confirm-yes').focus(); // Enter again in a field: the question is already asked
+    return;
+  }
+  const { shown, short } = readBack(phone);
+  const text = $('register-confirm-text');
+  const [before, after] = t('pass.confirm.q').split('{phone}');
+  clear(text);
+  text.append(before, el('strong', { id: 'register-confirm-phone', text: shown }), after ?? '');
+  show($('register-confirm-short'), short);
+  show($('register-submit'), false);
+  show($('register-confirm'), true);
+  (short ? $('register-confirm-edit') : $('register-confirm-yes')).focus();
+}
+
+function cancelConfirm() {
+  show($('register-confirm'), false);
+  show($('register-submit'), true);
+}
+
+async function register() {
+  const name = $('register-name').value.trim();
+  const phone = $('register-phone').value.trim();
+  const error = $('register-error');
+  show(error, false);
+  const button = $('register-confirm-yes');
   button.disabled = true;
   button.textContent = t('pass.register.busy');
   try {
@@ -138,13 +176,15 @@ async function onRegister(ev) {
     pass = null;
     storageSet(KEY_PASS, null);
     $('register-form').reset();
+    cancelConfirm();
     start();
   } catch (err) {
-    error.textContent = errorText(err);
+    cancelConfirm();
+    error.textContent = errorMessage(err, 'pass.register');
     show(error, true);
   } finally {
     button.disabled = false;
-    button.textContent = t('pass.register.submit');
+    button.textContent = t('pass.confirm.yes');
   }
 }
 
