@@ -20,6 +20,8 @@ let renewing = false;
 let renewTimer = null;
 let retryTimer = null;
 let historyTimer = null;
+// What the polite live region last said about which pass (see announce()).
+let announced = { token: null, soon: false };
 
 initPage();
 keepScreenOn();
@@ -305,10 +307,26 @@ function tick() {
     if (!renewing && !retryTimer) renew();
     return;
   }
+  announce(left, total);
   box.dataset.state = renewing ? 'renewing' : 'fresh';
   $('countdown').textContent = renewing ? t('pass.renewing') : t('pass.countdown', { s: Math.ceil(left / 1000) });
   // CSSOM writes are allowed under style-src 'self' (only style="" markup is not).
   bar.style.transform = `scaleX(${Math.max(0, Math.min(1, left / total)).toFixed(3)})`;
+}
+
+/**
+ * The countdown on screen changes every second; a screen reader hears only a new code, and
+ * "10 seconds left" when the code could not be renewed in time (WCAG 4.1.3, issue 13 item 7).
+ */
+function announce(left, total) {
+  const region = $('pass-announce');
+  if (announced.token !== pass.token) {
+    announced = { token: pass.token, soon: false };
+    region.textContent = t('pass.announce.new', { s: Math.round(total / 1000) });
+  } else if (!announced.soon && left <= 10000 && total > 15000 && (retryTimer || renewing)) {
+    announced.soon = true;
+    region.textContent = t('pass.announce.soon', { s: Math.ceil(left / 1000) });
+  }
 }
 
 async function loadHistory() {
