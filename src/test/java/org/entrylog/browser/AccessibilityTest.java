@@ -112,6 +112,10 @@ class AccessibilityTest {
             b.waitUntil("the history", WAIT, () -> b.present("#accesses .event"));
             check(b, axe, "pass with a QR and its history");
 
+            // without a local authority (ENTRYLOG_TLS off); with one: LocalAuthorityTest
+            b.open(app.base + "/ca" + q);
+            b.waitUntil("the answer", WAIT, () -> "none".equals(b.attr("body", "data-ca")));
+            check(b, axe, "/ca without a local authority");
 
             assertTrue(problems.isEmpty(), String.join("\n", problems));
             assertEquals(List.of(), b.cspViolations());

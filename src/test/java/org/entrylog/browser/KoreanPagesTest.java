@@ -28,7 +28,7 @@ class KoreanPagesTest {
 
     /** Latin-letter words a Korean page may show: names of things, formats, and our own test data. */
     static final Set<String> ALLOWED = Set.of("entrylog", "QR", "CSV", "JSON", "HTTPS", "https", "Android", "iPad",
-            "iPhone", "iOS", "Chrome", "Safari", "SHA", "PEM", "DER", "ca", "crt", "localhost", "English");
+            "iPhone", "iOS", "Chrome", "Safari", "SHA", "PEM", "DER", "ca", "crt", "localhost", "English", "CA", "VPN");
 
     /**
      * The Latin-letter words a person sees or hears on the page outside {@code allowed}: text of
@@ -141,6 +141,9 @@ class KoreanPagesTest {
 
             b.open(app.base + "/?lang=ko");
             assertNoEnglish(b, "/");
+            b.open(app.base + "/ca?lang=ko");
+            b.waitUntil("the answer", WAIT, () -> "none".equals(b.attr("body", "data-ca")));
+            assertNoEnglish(b, "/ca without a local authority");
 
             // /transparency: labels, not the answer's field names.
             b.open(app.base + "/transparency?lang=ko");
