@@ -119,6 +119,12 @@ class AccessibilityTest {
 
             assertTrue(problems.isEmpty(), String.join("\n", problems));
             assertEquals(List.of(), b.cspViolations());
+
+            // The 200 % check sees what it looks for: a line that cannot wrap is reported.
+            b.js("const p = document.createElement('p'); p.id = 'probe'; p.style.whiteSpace = 'nowrap';"
+                    + " p.textContent = 'unbreakable '.repeat(30); document.querySelector('main').append(p);");
+            List<String> probe = audit(b, axe, "probe");
+            assertTrue(probe.stream().anyMatch((line) -> line.contains("200 % text: p#probe")), probe.toString());
         }
     }
 
