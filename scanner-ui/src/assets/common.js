@@ -1,7 +1,7 @@
 // Shared helpers of the entrylog pages: the API client, a createElement helper that only
 // ever writes text (names are attacker-chosen: docs/threat-model.md T16), time formatting
 // and the header.
-import { applyI18n, lang, t } from './i18n.js';
+import { applyI18n, has, lang, t } from './i18n.js';
 
 /** An error answer of the server: {"error":"<code>","message":"..."} plus status and Retry-After. */
 export class ApiError extends Error {
@@ -10,13 +10,15 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code || `http_${status}`;
     this.retryAfter = retryAfter;
+    // The server's own words (English): a detail for English pages at most, see errorDetail().
+    this.serverMessage = message || null;
   }
 }
 
 /** The server could not be reached (offline, DNS, reset, timeout). */
 export class NetworkError extends Error {
   constructor(cause) {
-    super(t('common.network'));
+    super(t('error.network'));
     this.cause = cause;
   }
 }
@@ -73,11 +75,32 @@ export async function api(method, path, { body, token, accept = 'application/jso
   return { status: res.status, data, headers: res.headers };
 }
 
-/** The message to show for an error: the server's message, else a translated fallback. */
-export function errorText(err) {
-  if (err instanceof NetworkError) return t('common.network');
-  if (err instanceof ApiError) return err.message || t('common.error');
+/**
+ * The words to show for an error, in the page's language: `<context>.error.<code>` when the
+ * page has its own (e.g. 'pass.register'), else `error.<code>` for every code of the API, else
+ * the status. Never the server's `message`, which is English (issue 13, item 6).
+ */
+export function errorText(err, context) {
+  const code = err instanceof NetworkError ? 'network' : err instanceof ApiError ? err.code : null;
+  if (code && context && has(`${context}.error.${code}`)) return t(`${context}.error.${code}`);
+  if (code && has(`error.${code}`)) return t(`error.${code}`);
+  if (err instanceof ApiError && err.status > 0) return t('error.status', { status: err.status });
   return t('common.error');
+}
+
+/**
+ * The server's own message as a second line, on English pages only and only for the codes
+ * whose message names what to fix (which field, which limit); '' otherwise.
+ */
+export function errorDetail(err) {
+  if (lang !== 'en' || !(err instanceof ApiError) || !err.serverMessage) return '';
+  return ['bad_request', 'forbidden', 'payload_too_large'].includes(err.code) ? t('error.detail', { message: err.serverMessage }) : '';
+}
+
+/** errorText and, on English pages, errorDetail, as one paragraph's text. */
+export function errorMessage(err, context) {
+  const detail = errorDetail(err);
+  return detail ? `${errorText(err, context)} ${detail}` : errorText(err, context);
 }
 
 /**

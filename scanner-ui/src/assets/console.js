@@ -2,7 +2,7 @@
 // The session token lives in sessionStorage only (gone when the tab closes).
 import { t } from './i18n.js';
 import {
-  ApiError, api, clear, el, errorText, fmtDateTime, initPage, show, storageGet, storageSet,
+  ApiError, api, clear, el, errorMessage, fmtDateTime, initPage, show, storageGet, storageSet,
 } from './common.js';
 
 const KEY_SESSION = 'entrylog.console.session';
@@ -95,7 +95,7 @@ async function onLogin(ev) {
     $('login-totp').value = '';
     render();
   } catch (e) {
-    err.textContent = errorText(e);
+    err.textContent = errorMessage(e, 'console.login');
     show(err, true);
   } finally {
     button.disabled = false;
@@ -126,7 +126,7 @@ function handleAuthError(e) {
   if (e instanceof ApiError && e.status === 401) {
     session = null;
     storageSet(KEY_SESSION, null, sessionStorage);
-    render(e.message || t('console.expired'));
+    render(t('console.expired'));
     return true;
   }
   return false;
@@ -173,7 +173,7 @@ async function onTrace(ev) {
     renderResult(res.data || {}, form.body.caseRef);
   } catch (e) {
     if (!handleAuthError(e)) {
-      err.textContent = errorText(e);
+      err.textContent = errorMessage(e, 'console.trace');
       show(err, true);
     }
   } finally {
@@ -241,7 +241,7 @@ async function download(accept, ext) {
     setTimeout(() => URL.revokeObjectURL(url), 60000);
   } catch (e) {
     if (!handleAuthError(e)) {
-      err.textContent = errorText(e);
+      err.textContent = errorMessage(e, 'console.trace');
       show(err, true);
     }
   }

@@ -5,9 +5,10 @@
 // (entrylog.pass), so a reload shows the same still-valid code without a new request.
 import { t } from './i18n.js';
 import {
-  ApiError, NetworkError, api, clear, el, errorText, fmtDateTime, initPage, keepScreenOn, registerServiceWorker, show,
+  ApiError, NetworkError, api, clear, el, errorMessage, errorText, fmtDateTime, initPage, keepScreenOn, registerServiceWorker, show,
   storageGet, storageSet, twoStepButton,
 } from './common.js';
+import { readBack } from './phone.js';
 
 const KEY_VISITOR = 'entrylog.visitor';
 const KEY_PASS = 'entrylog.pass';
@@ -19,6 +20,8 @@ let renewing = false;
 let renewTimer = null;
 let retryTimer = null;
 let historyTimer = null;
+// What the polite live region last said about which pass (see announce()).
+let announced = { token: null, soon: false };
 
 initPage();
 keepScreenOn();
@@ -29,6 +32,13 @@ start();
 
 function wire() {
   $('register-form').addEventListener('submit', onRegister);
+  $('register-confirm-yes').addEventListener('click', register);
+  $('register-confirm-edit').addEventListener('click', () => {
+    cancelConfirm();
+    $('register-phone').focus();
+  });
+  // Any change to what was read back asks again.
+  for (const id of ['register-name', 'register-phone']) $(id).addEventListener('input', cancelConfirm);
   $('register-again').addEventListener('click', () => {
     forgetLocal();
     start();
@@ -115,7 +125,12 @@ function forgetLocal() {
   clear($('accesses'));
 }
 
-async function onRegister(ev) {
+/**
+ * First step of registering: the number is read back, grouped, before anything is sent (a
+ * sealed number cannot be corrected later: docs/design.md §2), with a warning when it looks
+ * too short. The second step, register(), sends it.
+ */
+function onRegister(ev) {
   ev.preventDefault();
   const name = $('register-name').value.trim();
   const phone = $('register-phone').value.trim();
@@ -127,7 +142,32 @@ async function onRegister(ev) {
     (name ? $('register-phone') : $('register-name')).focus();
     return;
   }
-  const button = $('register-submit');
+  if (!$('register-confirm').hidden) {
+    $('register-confirm-yes').focus(); // Enter again in a field: the question is already asked
+    return;
+  }
+  const { shown, short } = readBack(phone);
+  const text = $('register-confirm-text');
+  const [before, after] = t('pass.confirm.q').split('{phone}');
+  clear(text);
+  text.append(before, el('strong', { id: 'register-confirm-phone', text: shown }), after ?? '');
+  show($('register-confirm-short'), short);
+  show($('register-submit'), false);
+  show($('register-confirm'), true);
+  (short ? $('register-confirm-edit') : $('register-confirm-yes')).focus();
+}
+
+function cancelConfirm() {
+  show($('register-confirm'), false);
+  show($('register-submit'), true);
+}
+
+async function register() {
+  const name = $('register-name').value.trim();
+  const phone = $('register-phone').value.trim();
+  const error = $('register-error');
+  show(error, false);
+  const button = $('register-confirm-yes');
   button.disabled = true;
   button.textContent = t('pass.register.busy');
   try {
@@ -138,13 +178,15 @@ async function onRegister(ev) {
     pass = null;
     storageSet(KEY_PASS, null);
     $('register-form').reset();
+    cancelConfirm();
     start();
   } catch (err) {
-    error.textContent = errorText(err);
+    cancelConfirm();
+    error.textContent = errorMessage(err, 'pass.register');
     show(error, true);
   } finally {
     button.disabled = false;
-    button.textContent = t('pass.register.submit');
+    button.textContent = t('pass.confirm.yes');
   }
 }
 
@@ -265,10 +307,26 @@ function tick() {
     if (!renewing && !retryTimer) renew();
     return;
   }
+  announce(left, total);
   box.dataset.state = renewing ? 'renewing' : 'fresh';
   $('countdown').textContent = renewing ? t('pass.renewing') : t('pass.countdown', { s: Math.ceil(left / 1000) });
   // CSSOM writes are allowed under style-src 'self' (only style="" markup is not).
   bar.style.transform = `scaleX(${Math.max(0, Math.min(1, left / total)).toFixed(3)})`;
+}
+
+/**
+ * The countdown on screen changes every second; a screen reader hears only a new code, and
+ * "10 seconds left" when the code could not be renewed in time (WCAG 4.1.3, issue 13 item 7).
+ */
+function announce(left, total) {
+  const region = $('pass-announce');
+  if (announced.token !== pass.token) {
+    announced = { token: pass.token, soon: false };
+    region.textContent = t('pass.announce.new', { s: Math.round(total / 1000) });
+  } else if (!announced.soon && left <= 10000 && total > 15000 && (retryTimer || renewing)) {
+    announced.soon = true;
+    region.textContent = t('pass.announce.soon', { s: Math.ceil(left / 1000) });
+  }
 }
 
 async function loadHistory() {

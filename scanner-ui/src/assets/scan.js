@@ -10,7 +10,7 @@
 //   screen.js  the answer overlay and its tones, banners, counters, camera state
 // State lives in those objects, made once here and handed to whoever needs them.
 import { t } from './i18n.js';
-import { errorText, initPage, keepScreenOn, registerServiceWorker, show, twoStepButton } from './common.js';
+import { errorMessage, initPage, keepScreenOn, registerServiceWorker, show, twoStepButton } from './common.js';
 import { loadTablet } from './scan/tablet.js';
 import { createScreen } from './scan/screen.js';
 import { createCamera, oncePerPass } from './scan/camera.js';
@@ -125,7 +125,7 @@ async function onManual(ev) {
   try {
     if (await sync.submitManual({ name, phone, scannedAt: new Date().toISOString() })) $('manual-form').reset();
   } catch (err) {
-    error.textContent = errorText(err);
+    error.textContent = errorMessage(err, 'scan.manual');
     show(error, true);
   } finally {
     button.disabled = false;

@@ -4,7 +4,7 @@ import { has, t } from './i18n.js';
 import { api, clear, el, errorText, fmtCount, fmtDateTime, initPage, show } from './common.js';
 
 const $ = (id) => document.getElementById(id);
-const KNOWN = ['entriesHeld', 'oldestEntry', 'retentionDays', 'officialsActive', 'devicesActive', 'purges', 'queriesPerMonth'];
+const KNOWN = ['entriesHeld', 'oldestEntry', 'retentionDays', 'auditRetentionDays', 'officialsActive', 'devicesActive', 'venues', 'purges', 'queriesPerMonth'];
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 initPage();
@@ -39,6 +39,16 @@ function fmtValue(v) {
   return JSON.stringify(v);
 }
 
+/**
+ * A label for a field of the answer. Every field the server sends today has one in both
+ * languages; a field added later is shown with its name in words ("someNewCount" → "some new
+ * count") until it gets one, rather than hidden.
+ */
+function fieldLabel(k) {
+  if (has(`transparency.field.${k}`)) return t(`transparency.field.${k}`);
+  return String(k).replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
 function figure(id, labelKey, value) {
   return el('div', { class: 'figure', id },
     el('span', { class: 'figure-value', text: value }),
@@ -54,6 +64,11 @@ function render(d) {
     const v = typeof d.retentionDays === 'number' ? t('transparency.retentionDays.value', { days: fmtCount(d.retentionDays) }) : fmtValue(d.retentionDays);
     figures.append(figure('retention-days', 'transparency.retentionDays', v));
   }
+  if ('auditRetentionDays' in d) {
+    const v = typeof d.auditRetentionDays === 'number' ? t('transparency.retentionDays.value', { days: fmtCount(d.auditRetentionDays) }) : fmtValue(d.auditRetentionDays);
+    figures.append(figure('audit-retention-days', 'transparency.auditRetentionDays', v));
+  }
+  if ('venues' in d) figures.append(figure('venues', 'transparency.venues', fmtValue(d.venues)));
   if ('officialsActive' in d) figures.append(figure('officials-active', 'transparency.officialsActive', fmtValue(d.officialsActive)));
   if ('devicesActive' in d) figures.append(figure('devices-active', 'transparency.devicesActive', fmtValue(d.devicesActive)));
   show(figures, figures.childElementCount > 0);
@@ -65,7 +80,7 @@ function render(d) {
   clear(other);
   for (const [k, v] of Object.entries(d)) {
     if (KNOWN.includes(k)) continue;
-    other.append(el('dt', { text: k }), el('dd', { text: fmtValue(v) }));
+    other.append(el('dt', { text: fieldLabel(k) }), el('dd', { text: fmtValue(v) }));
   }
   show($('other-section'), other.childElementCount > 0);
 }
@@ -81,7 +96,7 @@ function renderPurges(purges) {
   const rows = purges.filter((p) => p && typeof p === 'object');
   const keys = [];
   for (const p of rows) for (const k of Object.keys(p)) if (!keys.includes(k) && k !== 'signature') keys.push(k);
-  const label = (k) => (has(`transparency.field.${k}`) ? t(`transparency.field.${k}`) : k);
+  const label = fieldLabel;
   const table = el('table', { class: 'table' },
     el('thead', {}, el('tr', {}, keys.map((k) => el('th', { text: label(k), class: typeof rows[0][k] === 'number' ? 'num' : null })))),
     el('tbody', {}, rows.map((p) => el('tr', {}, keys.map((k) => el('td', { text: fmtValue(p[k]), class: typeof p[k] === 'number' || /^<\d+$/.test(String(p[k])) ? 'num' : null }))))));

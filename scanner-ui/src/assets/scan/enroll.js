@@ -1,7 +1,7 @@
 // Enrollment: the tablet trades a one-time code (typed, pasted as the printed link, or from
 // /scan?enroll=<code>) for its device id and secret at POST /api/devices.
 import { t } from '../i18n.js';
-import { ApiError, api, errorText, show } from '../common.js';
+import { ApiError, api, errorMessage, show } from '../common.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -61,7 +61,7 @@ export function createEnrollment({ tablet, screen, onEnrolled }) {
       onEnrolled();
       screen.showSync(t('scan.enroll.done', { venue: device.venueName || device.venueId || '' }), 'ok', 8000);
     } catch (err) {
-      error.textContent = errorText(err);
+      error.textContent = errorMessage(err, 'scan.enroll');
       show(error, true);
     } finally {
       button.disabled = false;

@@ -4,7 +4,7 @@
 // FLUSH_EVERY_MS, after a successful scan and on load. Manual entries have no batch form
 // and are sent one by one.
 import { has, t } from '../i18n.js';
-import { ApiError, NetworkError, api, errorText, localDay } from '../common.js';
+import { ApiError, NetworkError, api, errorDetail, errorText, localDay } from '../common.js';
 import * as queue from '../queue.js';
 
 const SCAN_TIMEOUT_MS = 4000; // slower than this and the scan is kept offline instead
@@ -30,7 +30,7 @@ async function sendSingly(chunk, secret) {
       results.push({ status: res.status, ...(res.data || {}) });
     } catch (err) {
       if (err instanceof NetworkError) break;
-      results.push({ status: err.status || 500, error: err.code, message: err.message });
+      results.push({ status: err.status || 500, error: err.code, message: err.serverMessage });
       if (err.status === 429) break;
     }
   }
@@ -98,7 +98,7 @@ export function createSync({ tablet, screen }) {
     await updatePending();
     if (err instanceof ApiError && err.status === 429) blockFor(err);
     const busyServer = err instanceof ApiError;
-    screen.showResult('queued', t(busyServer ? 'scan.result.queued.busy' : 'scan.result.queued.reason'), busyServer ? err.message : '', body.scannedAt);
+    screen.showResult('queued', t(busyServer ? 'scan.result.queued.busy' : 'scan.result.queued.reason'), errorDetail(err), body.scannedAt);
     return true;
   }
 
@@ -128,7 +128,7 @@ export function createSync({ tablet, screen }) {
       if (shouldQueue(err)) {
         await keepOffline('scan', body, err);
       } else {
-        screen.showResult('rejected', reasonFor(err), err instanceof ApiError && err.message !== reasonFor(err) ? err.message : '', scannedAt);
+        screen.showResult('rejected', reasonFor(err), errorDetail(err), scannedAt);
       }
     }
   }

@@ -57,6 +57,7 @@ import org.entrylog.web.Http;
 import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
 import org.entrylog.web.Metrics;
+import org.entrylog.web.AuthorityPage;
 import org.entrylog.web.Tls;
 import org.entrylog.transparency.Checkpoints;
 import org.entrylog.transparency.Receipts;
@@ -201,6 +202,7 @@ public final class Entrylog implements AutoCloseable {
             r.add(new Route("GET", "/" + page, Role.ANYONE, WebServer.page(page + ".html")));
         }
         r.add(new Route("GET", "/", Role.ANYONE, WebServer.page("index.html")));
+        r.addAll(AuthorityPage.routes(this::tls)); // /ca and /ca.crt: the local authority tablets install
         // at the root so its scope covers /scan and /pass (a worker's scope is its own folder)
         r.add(new Route("GET", "/sw.js", Role.ANYONE, WebServer.bundled("sw.js", "text/javascript; charset=utf-8")));
         return r;
@@ -232,7 +234,7 @@ public final class Entrylog implements AutoCloseable {
         new PhoneIndexMigration(db, writes, phoneHasher).run(); // issue 14: HMAC rows to Argon2id, before any trace
         jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.HOURS);
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
-                : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;
+                : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir(), config.publicUrl(config.port())) : null;
         server = WebServer.create(routes(), authenticators(), config.port(), tls, metrics, cfg -> { });
         server.start();
         retentionJob.start();

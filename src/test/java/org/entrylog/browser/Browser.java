@@ -74,6 +74,14 @@ public final class Browser implements AutoCloseable {
      * developer's run without it is skipped with a message saying what to install.
      */
     public static Browser launch(Path profileDir, Path fakeVideo) {
+        return launch(profileDir, fakeVideo, Map.of());
+    }
+
+    /**
+     * The same with extra environment for Chromium: {@code HOME} names where it finds its NSS
+     * certificate database ({@code ~/.pki/nssdb}), so a test can give it a trust store of its own.
+     */
+    public static Browser launch(Path profileDir, Path fakeVideo, Map<String, String> env) {
         requireChromium();
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
@@ -94,6 +102,7 @@ public final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
+                .withEnvironment(env)
                 .withLogOutput(java.io.OutputStream.nullOutputStream())
                 .build();
         ChromeDriver driver = new ChromeDriver(service, o);

@@ -84,6 +84,8 @@ class PageScreenshotsTest {
                 b.type("#register-phone", "010-1234-5678");
                 save(b, out, "pass-register-phone");
                 b.el("#register-submit").click();
+                save(b, out, "pass-register-confirm");
+                b.el("#register-confirm-yes").click();
                 b.waitUntil("the QR", Duration.ofSeconds(10), () -> "fresh".equals(b.attr("#qr-box", "data-state")));
                 // the visitor goes through the library door, then looks at the phone again
                 String shown = (String) b.js("return JSON.parse(localStorage.getItem('entrylog.pass')).token");

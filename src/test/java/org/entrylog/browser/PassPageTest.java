@@ -39,6 +39,9 @@ class PassPageTest {
             b.type("#register-name", "Lee Seoyeon");
             b.type("#register-phone", "010-2345-6789");
             b.el("#register-submit").click();
+            assertEquals("010-2345-6789", b.text("#register-confirm-phone"), "the number is read back first");
+            assertEquals(0, app.count("SELECT count(*) FROM visitor"), "nothing is sent before the visitor confirms");
+            b.el("#register-confirm-yes").click();
             b.waitUntil("a QR pass", Duration.ofSeconds(10), () -> qr(b) != null);
             assertEquals(1, app.count("SELECT count(*) FROM visitor"));
             String countdown = b.text("#countdown");

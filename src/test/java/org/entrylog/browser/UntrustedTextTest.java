@@ -62,6 +62,7 @@ class UntrustedTextTest {
         b.type("#register-name", MARKUP);
         b.type("#register-phone", "010-9876-5432");
         b.el("#register-submit").click();
+        b.el("#register-confirm-yes").click();
         b.waitUntil("a QR pass", Duration.ofSeconds(10), () -> b.attr("#qr", "src") != null);
         assertNothingRan();
     }
