@@ -15,19 +15,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scanner's decoder (assets/decoder.js and its worker) in Chromium, on a page of the real
- * server under its real CSP: it reads hard camera frames of real passes (seeded, made in the
+ * server under its real CSP: it reads fixed hard camera frames of passes (seeded, made in the
  * page by decoder/hard-frames.js) at least as often as measured in BENCHMARKS.md ("QR
  * decoders"), with ZXing's WebAssembly in the worker, and nothing is fetched from elsewhere.
  */
 class DecoderTest {
-    /** Frames per condition; the conditions jsQR reads worst (BENCHMARKS.md). */
+    /** Frames per condition; the conditions the whole-frame readers miss most (BENCHMARKS.md). */
     private static final List<String> CONDITIONS = List.of("blur", "tilt", "lowContrast", "far", "dimScreen");
     private static final int PER_CONDITION = 4;
     private static final long SEED = 13_04L;
     /**
-     * ZXing read these 20 frames 20/20 here, and between 94 and 100 % of each condition in
-     * the bench (jsQR as scan.js runs it today: 0-35 %). Two misses are allowed for a slower
-     * or different Chromium, not more.
+     * The worker reads these 20 fixed frames 20/20 here. In the bench (200 frames a condition)
+     * ZXing, crop then frame, read 92-100 % of these conditions; jsQR as scan.js runs it today
+     * (whole frame at 800 px) far fewer. Two misses are allowed for another Chromium, not more.
      */
     private static final int MIN_READ = 18;
 
@@ -35,7 +35,7 @@ class DecoderTest {
     Path tmp;
 
     @Test
-    void readsHardFramesOfRealPassesInAWorkerUnderTheRealCsp() throws Exception {
+    void readsFixedHardFramesInAWorkerUnderTheRealCsp() throws Exception {
         Path netLog = tmp.resolve("net-log.json");
         long start = System.nanoTime();
         String base;
@@ -43,10 +43,9 @@ class DecoderTest {
              Browser b = Browser.launch(Files.createDirectory(tmp.resolve("profile")), null, netLog)) {
             base = app.base;
             long t0 = System.nanoTime();
-            List<String> tokens = new ArrayList<>();
-            for (int i = 0; i < PER_CONDITION; i++) {
-                tokens.add(app.pass(app.register("Visitor " + i, "010-1234-567" + i)));
-            }
+            // fixed frames: seeded pass-format tokens through the server's renderer (a real
+            // pass is random; the fallback test below uses one)
+            List<String> tokens = List.of(HardFrames.tokens(SEED, PER_CONDITION));
             List<List<Object>> frames = new ArrayList<>();
             for (String condition : CONDITIONS) {
                 for (int i = 0; i < PER_CONDITION; i++) {
@@ -58,15 +57,11 @@ class DecoderTest {
             b.open(app.base + "/");
             b.js(HardFrames.script("hard-frames.js"));
             long t2 = System.nanoTime();
-            @SuppressWarnings("unchecked")
-            Map<String, Object> out = (Map<String, Object>) b.jsAsync(DECODE_ALL, frames, false);
-            System.out.printf("DecoderTest: server and browser %d ms, passes %d ms, page %d ms, decoding %d ms%n",
-                    (t0 - start) / 1_000_000, (t1 - t0) / 1_000_000,
-                    (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
-            assertNull(out.get("error"), String.valueOf(out.get("error")));
-            assertEquals("zxing", out.get("kind"), "ZXing's WebAssembly runs in the worker: " + b.consoleLog());
-            @SuppressWarnings("unchecked")
-            List<String> texts = (List<String>) out.get("texts");
+            assertEquals("zxing", call(b, START, false).get("kind"), "ZXing's WebAssembly runs in the worker: " + b.consoleLog());
+            StringBuilder timings = new StringBuilder();
+            List<String> texts = decodeAll(b, frames, timings);
+            System.out.printf("DecoderTest: server and browser %d ms, frames listed %d ms, page %d ms, decoding %d ms%n",
+                    (t0 - start) / 1_000_000, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
             int read = 0;
             StringBuilder missed = new StringBuilder();
             for (int i = 0; i < texts.size(); i++) {
@@ -78,8 +73,7 @@ class DecoderTest {
                     missed.append(' ').append(frames.get(i).get(2)).append('#').append(i % PER_CONDITION);
                 }
             }
-            System.out.println("DecoderTest: read " + read + "/" + texts.size() + ", ms per frame " + out.get("ms")
-                    + ", ms making the frames " + out.get("made"));
+            System.out.println("DecoderTest: read " + read + "/" + texts.size() + "; ms making + decoding each frame:" + timings);
             assertTrue(read >= MIN_READ, "read " + read + "/" + texts.size() + ", missed:" + missed);
 
             assertEquals(List.of(), b.cspViolations());
@@ -100,37 +94,52 @@ class DecoderTest {
             String modules = HardFrames.modules(token);
             b.open(app.base + "/");
             b.js(HardFrames.script("hard-frames.js"));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> out = (Map<String, Object>) b.jsAsync(DECODE_ALL,
-                    List.of(List.of(modules, HardFrames.size(modules), "clean", 7)), true);
-            assertNull(out.get("error"), String.valueOf(out.get("error")));
-            assertEquals("jsqr", out.get("kind"));
-            assertEquals(List.of(token), out.get("texts"));
+            assertEquals("jsqr", call(b, START, true).get("kind"));
+            List<String> texts = decodeAll(b, List.of(List.of(modules, HardFrames.size(modules), "clean", 7)), new StringBuilder());
+            assertEquals(List.of(token), texts);
         }
     }
 
-    /** Imports the decoder as scan.js will, decodes each frame in turn; optionally without Worker. */
-    private static final String DECODE_ALL = """
-            const [frames, noWorker] = arguments;
+    /** Imports the decoder as scan.js will (optionally without Worker); keeps it on the page. */
+    private static final String START = """
+            const [noWorker] = arguments;
             const done = arguments[arguments.length - 1];
             (async () => {
               if (noWorker) window.Worker = undefined;
               const { createDecoder } = await import('/assets/decoder.js');
-              const decoder = await createDecoder();
-              const texts = [];
-              const ms = [];
-              let made = 0;
-              for (const [modules, size, condition, seed] of frames) {
-                const t = performance.now();
-                const frame = hardFrames.make(modules, size, condition, seed);
-                made += performance.now() - t;
-                const t0 = performance.now();
-                texts.push(await decoder.decode(frame));
-                ms.push(Math.round(performance.now() - t0));
-              }
-              const kind = decoder.kind;
-              decoder.close();
-              return { kind, texts, ms, made: Math.round(made) };
+              window.__decoder = await createDecoder();
+              return { kind: window.__decoder.kind };
             })().then(done, (e) => done({ error: String(e && e.stack || e) }));
             """;
+
+    /** Makes one frame and decodes it (one call per frame: a loaded machine is slow). */
+    private static final String DECODE = """
+            const [modules, size, condition, seed] = arguments;
+            const done = arguments[arguments.length - 1];
+            (async () => {
+              const t = performance.now();
+              const frame = hardFrames.make(modules, size, condition, seed);
+              const t0 = performance.now();
+              const text = await window.__decoder.decode(frame);
+              return { text, made: Math.round(t0 - t), ms: Math.round(performance.now() - t0) };
+            })().then(done, (e) => done({ error: String(e && e.stack || e) }));
+            """;
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> call(Browser b, String script, Object... args) {
+        Map<String, Object> out = (Map<String, Object>) b.jsAsync(script, args);
+        assertNull(out.get("error"), String.valueOf(out.get("error")));
+        return out;
+    }
+
+    /** Decodes each frame [modules, size, condition, seed]: the texts, and a line of timings. */
+    private static List<String> decodeAll(Browser b, List<List<Object>> frames, StringBuilder timings) {
+        List<String> texts = new ArrayList<>();
+        for (List<Object> f : frames) {
+            Map<String, Object> out = call(b, DECODE, f.toArray());
+            texts.add((String) out.get("text"));
+            timings.append(' ').append(out.get("made")).append('+').append(out.get("ms"));
+        }
+        return texts;
+    }
 }
