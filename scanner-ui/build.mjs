@@ -137,7 +137,33 @@ mkdirSync(vendor, { recursive: true });
 cpSync(join(jsqrDir, 'dist', 'jsQR.js'), join(vendor, 'jsQR.js'));
 const licence = join(jsqrDir, 'LICENSE');
 if (existsSync(licence)) cpSync(licence, join(vendor, 'jsQR.LICENSE.txt'));
-writeFileSync(join(vendor, 'VERSIONS.txt'), `jsqr ${jsqrVersion} (npm, Apache-2.0)\n`);
+
+// The scanner's WebAssembly QR decoder (decoder-worker.js), pinned in package.json and served
+// from our own origin: [npm package, file in the package, path under assets/vendor/].
+const VENDOR_FILES = [
+  ['zxing-wasm', 'dist/es/reader/index.js', 'zxing/reader/index.js'],
+  ['zxing-wasm', 'dist/es/share.js', 'zxing/share.js'],
+  ['zxing-wasm', 'dist/reader/zxing_reader.wasm', 'zxing/zxing_reader.wasm'],
+  ['zxing-wasm', 'LICENSE', 'zxing/LICENSE.txt'],
+];
+const versions = [`jsqr ${jsqrVersion} (npm, Apache-2.0)`];
+for (const [pkg, from, to] of VENDOR_FILES) {
+  const pkgDir = join(here, 'node_modules', pkg); // its package.json is not in its "exports"
+  if (!existsSync(join(pkgDir, from))) {
+    console.error(`${pkg}/${from} is not installed: run \`npm ci\` in scanner-ui/ first`);
+    process.exit(1);
+  }
+  const version = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
+  const pinned = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')).dependencies[pkg];
+  if (version !== pinned) {
+    console.error(`installed ${pkg} ${version} differs from the pinned ${pinned}: run \`npm ci\``);
+    process.exit(1);
+  }
+  mkdirSync(dirname(join(vendor, to)), { recursive: true });
+  cpSync(join(pkgDir, from), join(vendor, to));
+  if (!versions.some((v) => v.startsWith(`${pkg} `))) versions.push(`${pkg} ${version} (npm)`);
+}
+writeFileSync(join(vendor, 'VERSIONS.txt'), versions.join('\n') + '\n');
 
 // The service worker: every file it pre-caches must exist, and its BUILD is a hash of
 // everything else in dist/, so a changed page or asset makes a new worker (and a new cache).

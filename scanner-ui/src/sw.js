@@ -35,6 +35,12 @@ const PRECACHE = [
   '/assets/icons/queued.svg',
   '/assets/icons/rejected.svg',
   '/assets/vendor/jsQR.js',
+  '/assets/decoder.js',
+  '/assets/decoder-worker.js',
+  '/assets/decoder-frames.js',
+  '/assets/vendor/zxing/reader/index.js',
+  '/assets/vendor/zxing/share.js',
+  '/assets/vendor/zxing/zxing_reader.wasm',
 ];
 const KEEP = new Set(PRECACHE);
 

@@ -34,9 +34,11 @@ public final class WebServer {
     /**
      * Pages load scripts and styles only from this server, so injected markup cannot run
      * (docs/threat-model.md T16); {@code data:} images carry the pass QR; nothing may frame the pages.
+     * {@code 'wasm-unsafe-eval'} lets the scanner compile the QR decoder's WebAssembly (served
+     * from /assets/vendor, so still only our own code); it allows no JavaScript eval.
      */
     public static final String CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: data:; "
-            + "connect-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+            + "connect-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; frame-ancestors 'none'; "
             + "base-uri 'none'; form-action 'self'";
 
     /**

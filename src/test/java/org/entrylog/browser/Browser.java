@@ -74,7 +74,7 @@ public final class Browser implements AutoCloseable {
      * developer's run without it is skipped with a message saying what to install.
      */
     public static Browser launch(Path profileDir, Path fakeVideo) {
-        return launch(profileDir, fakeVideo, Map.of());
+        return launch(profileDir, fakeVideo, Map.of(), null);
     }
 
     /**
@@ -82,6 +82,19 @@ public final class Browser implements AutoCloseable {
      * certificate database ({@code ~/.pki/nssdb}), so a test can give it a trust store of its own.
      */
     public static Browser launch(Path profileDir, Path fakeVideo, Map<String, String> env) {
+        return launch(profileDir, fakeVideo, env, null);
+    }
+
+    /**
+     * As {@link #launch(Path, Path)}; with {@code netLog}, Chromium writes every request of the
+     * browser (pages and their workers alike) to that file, read by {@link #requestedUrls} once
+     * the browser is closed.
+     */
+    public static Browser launch(Path profileDir, Path fakeVideo, Path netLog) {
+        return launch(profileDir, fakeVideo, Map.of(), netLog);
+    }
+
+    private static Browser launch(Path profileDir, Path fakeVideo, Map<String, String> env, Path netLog) {
         requireChromium();
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
@@ -92,6 +105,9 @@ public final class Browser implements AutoCloseable {
         if (fakeVideo != null) {
             o.addArguments("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                     "--use-file-for-fake-video-capture=" + fakeVideo.toAbsolutePath());
+        }
+        if (netLog != null) {
+            o.addArguments("--log-net-log=" + netLog.toAbsolutePath());
         }
         o.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en-US,en"));
         LoggingPreferences logs = new LoggingPreferences();
@@ -196,6 +212,26 @@ public final class Browser implements AutoCloseable {
             out.add(e.getLevel() + " " + e.getMessage());
         }
         return out;
+    }
+
+    /**
+     * The URLs that pages of {@code origin}, and their workers, asked for, from a net log written
+     * by a closed browser (see {@link #launch(Path, Path, Path)}). Chromium's own requests (its
+     * updater, sign-in) have no page as their initiator and are left out.
+     */
+    public static java.util.Set<String> requestedUrls(Path netLog, String origin) {
+        try {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            for (var event : org.entrylog.common.Json.MAPPER.readTree(netLog.toFile()).path("events")) {
+                var p = event.path("params");
+                if (p.has("url") && p.path("initiator").asText("").equals(origin)) {
+                    out.add(p.path("url").asText());
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Sets the viewport as a phone ({@code mobile}) or a tablet/desktop would have it, 1 CSS px per pixel. */
