@@ -1,5 +1,5 @@
 // The rear camera and the frame loop: while the scanner is shown and the page visible, a
-// frame is copied to a canvas every DECODE_EVERY_MS and decoded; each pass read is handed on
+// frame is taken every DECODE_EVERY_MS and decoded (in a worker); each pass read is handed on
 // once (oncePerPass), not again while it stays in front of the camera.
 import { loadDecoder } from './decoder.js';
 
@@ -27,7 +27,7 @@ function cameraErrorKey(err) {
 }
 
 /**
- * The camera of #video, decoding through #canvas. `wanted()` says whether the scanner is in
+ * The camera of #video, each frame decoded by the scanner's decoder. `wanted()` says whether the scanner is in
  * use (an enrolled tablet); `screen` shows the camera's state; `onText` gets decoded text.
  */
 export function createCamera({ wanted, screen, onText }) {
@@ -86,17 +86,11 @@ export function createCamera({ wanted, screen, onText }) {
     if (decoding || !decoder || video.readyState < 2 || !video.videoWidth) return;
     decoding = true;
     try {
-      const canvas = $('canvas');
-      // Decode at most 800 px on the long side: plenty for a pass held at the tablet and
-      // fast enough for jsQR on a modest tablet.
-      const scale = Math.min(1, 800 / Math.max(video.videoWidth, video.videoHeight));
-      const w = Math.round(video.videoWidth * scale);
-      const h = Math.round(video.videoHeight * scale);
-      if (canvas.width !== w) canvas.width = w;
-      if (canvas.height !== h) canvas.height = h;
-      const ctx = canvas.getContext('2d', { willReadFrequently: true });
-      ctx.drawImage(video, 0, 0, w, h);
-      const text = await decoder.decode(canvas, ctx);
+      // The whole camera frame at full resolution, handed over (transferred) to the decoder,
+      // which reads the centre crop first: more camera pixels per QR module than a frame
+      // shrunk to 800 px, and the worker keeps the page responsive while it reads.
+      const frame = await createImageBitmap(video);
+      const text = await decoder.decode(frame);
       if (text) onText(text);
     } catch {
       // a frame that cannot be read is skipped; the next one is tried

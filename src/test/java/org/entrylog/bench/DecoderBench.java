@@ -86,7 +86,7 @@ class DecoderBench {
         Javalin server = WebServer.create(List.of(new WebServer.Route("GET", "/bench", WebServer.Role.ANYONE,
                         ctx -> ctx.contentType("text/html; charset=utf-8").result(
                                 "<!doctype html><html lang=en><title>decoder bench</title><body></body></html>"))),
-                0, null, new Metrics(), cfg -> cfg.staticFiles.add(sf -> {
+                java.util.Map.of(WebServer.Role.ANYONE, org.entrylog.web.Authenticator.ANYONE), 0, null, new Metrics(), cfg -> cfg.staticFiles.add(sf -> {
                     // the decoders' packages as npm installed them, for the bench only
                     sf.hostedPath = "/bench-vendor";
                     sf.directory = nodeModules.toString();
