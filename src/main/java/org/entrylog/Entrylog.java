@@ -40,6 +40,8 @@ import org.entrylog.store.WriteQueue;
 import org.entrylog.transparency.TransparencyController;
 import org.entrylog.venue.DeviceController;
 import org.entrylog.venue.DevicePrincipal;
+import org.entrylog.venue.DeviceSightings;
+import org.entrylog.config.PublicUrl;
 import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.AuthorityKey;
 import org.entrylog.visitor.IdentitySealer;
@@ -85,6 +87,7 @@ public final class Entrylog implements AutoCloseable {
     public final PassCodec passCodec;
     public final VisitorService visitors;
     public final VenueService venues;
+    private final DeviceSightings sightings;
     public final ScanService scans;
     public final Metrics metrics;
     public final SignedStatements statements;
@@ -113,6 +116,7 @@ public final class Entrylog implements AutoCloseable {
         this.phoneHasher = PhoneHasher.forDataDir(config.dataDir());
         this.visitors = new VisitorService(db, writes, sealer, phoneHasher, phones, clock);
         this.venues = new VenueService(db, clock);
+        this.sightings = new DeviceSightings(writes, clock);
         this.scans = new ScanService(writes, passCodec, visitors, clock, config.offlineWindow());
         this.metrics = new Metrics();
         metrics.gauge("entrylog.database.size", "Database file size including its write-ahead log", "bytes",
@@ -153,7 +157,7 @@ public final class Entrylog implements AutoCloseable {
         Map<Role, Authenticator> m = new EnumMap<>(Role.class);
         m.put(Role.ANYONE, Authenticator.ANYONE);
         m.put(Role.VISITOR, VisitorPrincipal.authenticator(visitors));
-        m.put(Role.DEVICE, DevicePrincipal.authenticator(venues));
+        m.put(Role.DEVICE, DevicePrincipal.authenticator(venues, sightings));
         m.put(Role.OFFICIAL, OfficialPrincipal.authenticator(sessions, writes, clock));
         return m;
     }
@@ -230,6 +234,8 @@ public final class Entrylog implements AutoCloseable {
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;
         server = WebServer.create(routes(), authenticators(), config.port(), tls, metrics, cfg -> { });
         server.start();
+        // commands run beside this server print links to its real port (docs/design.md §3)
+        PublicUrl.publish(config.dataDir(), config.publicUrl(server.port()));
         retentionJob.start();
         return server.port();
     }
@@ -311,6 +317,7 @@ public final class Entrylog implements AutoCloseable {
         jobs.shutdownNow();
         if (server != null) {
             server.stop();
+            PublicUrl.withdraw(config.dataDir());
         }
         retentionJob.close(); // before the write queue: a running purge closes its record through it
         writes.close();
