@@ -128,7 +128,7 @@ public final class Entrylog implements AutoCloseable {
         this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock);
         this.traces = new TraceService(db);
         this.statements = new SignedStatements(keys);
-        this.checkpoints = new Checkpoints(db, statements, clock);
+        this.checkpoints = new Checkpoints(db, statements, clock, config.checkpointInterval());
         this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "entrylog-jobs");
             t.setDaemon(true);
@@ -139,6 +139,8 @@ public final class Entrylog implements AutoCloseable {
         this.receipts = new Receipts(db, statements);
         purger.auditRetention(Duration.ofDays(config.auditRetentionDays())).onClosed((id, r) -> {
             writes.execute(receipts::issueMissing);
+            // a checkpoint right after each purge, so a copy kept outside vouches for the log as the purge left it
+            writes.execute(checkpoints::take);
             metrics.purge(r.purgedScans(), r.purgedVisitors());
         });
         this.retentionJob = new RetentionJob(purger, clock);
@@ -182,7 +184,7 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("GET", "/api/purges", Role.ANYONE,
                 ctx -> Http.json(ctx, 200, Map.of("receipts", receipts.list(1000)))));
         r.add(new Route("GET", "/api/checkpoints", Role.ANYONE,
-                ctx -> Http.json(ctx, 200, Map.of("checkpoints", checkpoints.list(1000)))));
+                ctx -> Http.json(ctx, 200, Map.of("checkpoints", checkpoints.list(checkpointLimit(ctx))))));
         r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));
         r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue)
                 .throttledBy(passes::throttle));
@@ -204,6 +206,23 @@ public final class Entrylog implements AutoCloseable {
         // at the root so its scope covers /scan and /pass (a worker's scope is its own folder)
         r.add(new Route("GET", "/sw.js", Role.ANYONE, WebServer.bundled("sw.js", "text/javascript; charset=utf-8")));
         return r;
+    }
+
+    /** {@code ?limit=N} of {@code /api/checkpoints}: 1–1000, default 1000 (the transparency page asks for the newest few). */
+    private static int checkpointLimit(io.javalin.http.Context ctx) {
+        String v = ctx.queryParam("limit");
+        if (v == null) {
+            return 1000;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw org.entrylog.common.ApiException.badRequest("'limit' must be a whole number from 1 to 1000.");
     }
 
     /**
@@ -229,7 +248,8 @@ public final class Entrylog implements AutoCloseable {
      */
     public int start() {
         writes.execute(receipts::issueMissing); // a purge whose process died before its receipt gets one now
-        jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.HOURS);
+        // asks every minute (one indexed read) so a checkpoint follows within a minute of falling due
+        jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.MINUTES);
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;
         server = WebServer.create(routes(), authenticators(), config.port(), tls, metrics, cfg -> { });
@@ -240,15 +260,17 @@ public final class Entrylog implements AutoCloseable {
         return server.port();
     }
 
-    /** Takes the daily signed checkpoints of both logs when the last ones are a day old. */
+    /**
+     * Takes signed checkpoints of both logs when the newest is {@code ENTRYLOG_CHECKPOINT_MINUTES}
+     * old (by the injected clock); decided again on the writer, so it is never taken twice.
+     */
     public void checkpointIfDue() {
         try {
-            if (checkpoints.due()) {
-                writes.execute(checkpoints::take);
+            if (checkpoints.due() && writes.execute(checkpoints::takeIfDue)) {
                 LOG.info("signed checkpoints of the scan and audit logs taken");
             }
         } catch (RuntimeException e) {
-            LOG.warn("checkpoint failed, will retry within the hour: {}", e.getMessage());
+            LOG.warn("checkpoint failed, will retry within a minute: {}", e.getMessage());
         }
     }
 
