@@ -86,6 +86,7 @@ function showEnroll() {
 
 function showScanner() {
   screen.showScanner(tablet.device.venueName);
+  screen.device = tablet.device;
   screen.today = tablet.today();
   sync.updatePending();
   screen.updateOfflineBanner();

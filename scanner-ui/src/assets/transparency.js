@@ -22,6 +22,7 @@ async function load() {
     const data = res.data && typeof res.data === 'object' && !Array.isArray(res.data) ? res.data : {};
     render(data);
     show(status, false);
+    loadCheckpoints();
   } catch (e) {
     status.textContent = errorText(e);
     status.className = 'message error';
@@ -101,6 +102,31 @@ function renderPurges(purges) {
     el('thead', {}, el('tr', {}, keys.map((k) => el('th', { text: label(k), class: typeof rows[0][k] === 'number' ? 'num' : null })))),
     el('tbody', {}, rows.map((p) => el('tr', {}, keys.map((k) => el('td', { text: fmtValue(p[k]), class: typeof p[k] === 'number' || /^<\d+$/.test(String(p[k])) ? 'num' : null }))))));
   box.append(table);
+}
+
+/** The newest signed checkpoint of each log, from GET /api/checkpoints (newest first). */
+async function loadCheckpoints() {
+  const body = $('checkpoints').tBodies[0];
+  try {
+    const res = await api('GET', '/api/checkpoints?limit=10');
+    const list = Array.isArray(res.data?.checkpoints) ? res.data.checkpoints : [];
+    clear(body);
+    const seen = new Set();
+    for (const cp of list) {
+      if (!cp || typeof cp !== 'object' || seen.has(cp.log)) continue;
+      seen.add(cp.log);
+      const head = String(cp.head ?? '');
+      body.append(el('tr', { 'data-log': String(cp.log ?? '') },
+        el('td', { text: has(`transparency.log.${cp.log}`) ? t(`transparency.log.${cp.log}`) : String(cp.log ?? '') }),
+        el('td', { class: 'num', text: fmtValue(cp.entries) }),
+        el('td', { text: `${head.slice(0, 12)}…`, title: head }),
+        el('td', { text: fmtValue(cp.at) })));
+    }
+    if (!seen.size) body.append(el('tr', { class: 'empty' }, el('td', { colspan: 4, text: t('transparency.checkpoints.none') })));
+    show($('checkpoints-section'), true);
+  } catch {
+    show($('checkpoints-section'), false); // the figures above still stand; the JSON link remains
+  }
 }
 
 function fmtMonth(m) {

@@ -52,12 +52,14 @@ export function createEnrollment({ tablet, screen, onEnrolled }) {
     button.textContent = t('scan.enroll.busy');
     screen.ensureAudio();
     try {
-      const res = await api('POST', '/api/devices', { body: { enrollmentCode: code } });
+      const label = $('enroll-label').value.trim();
+      const res = await api('POST', '/api/devices', { body: label ? { enrollmentCode: code, label } : { enrollmentCode: code } });
       const d = res.data || {};
       if (!d.deviceId || !d.secret) throw new ApiError(res.status, 'bad_response', t('common.error'));
-      const device = { deviceId: String(d.deviceId), secret: String(d.secret), venueId: d.venueId ?? null, venueName: d.venueName ?? '' };
+      const device = { deviceId: String(d.deviceId), secret: String(d.secret), venueId: d.venueId ?? null, venueName: d.venueName ?? '', label: d.label ?? '' };
       if (!tablet.enroll(device)) throw new ApiError(0, 'local_storage', t('scan.reason.local_storage'));
       $('enroll-code').value = '';
+      $('enroll-label').value = '';
       onEnrolled();
       screen.showSync(t('scan.enroll.done', { venue: device.venueName || device.venueId || '' }), 'ok', 8000);
     } catch (err) {

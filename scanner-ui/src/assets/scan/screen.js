@@ -87,6 +87,10 @@ export function createScreen(tablet) {
   }
 
   $('result').addEventListener('click', hideResult);
+  $('device-id').addEventListener('click', (ev) => {
+    const b = ev.currentTarget;
+    b.textContent = b.textContent === b.dataset.deviceId ? b.dataset.short : b.dataset.deviceId;
+  });
   // Browsers start audio only after a gesture: make the context on the first touch.
   document.addEventListener('pointerdown', () => ensureAudio(), { once: true });
 
@@ -109,6 +113,20 @@ export function createScreen(tablet) {
       const title = $('venue-name');
       title.removeAttribute('data-i18n');
       title.textContent = venueName || t('nav.scan');
+    },
+
+    /**
+     * Which tablet this is, so staff can name it to the operator who revokes a lost one: its label
+     * and the first 8 characters of its id; a tap shows the whole id (also the title, on hover).
+     */
+    set device(d) {
+      const b = $('device-id');
+      const id = String(d?.deviceId ?? '');
+      const short = `${d?.label ? `${d.label} · ` : ''}${id.slice(0, 8)}…`;
+      b.textContent = short;
+      b.title = id;
+      b.dataset.deviceId = id;
+      b.dataset.short = short;
     },
 
     showSync(text, kind, ms) {

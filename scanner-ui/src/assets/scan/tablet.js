@@ -1,5 +1,5 @@
 // What the scanner keeps in localStorage, and nothing else: the enrolled device
-// ({deviceId, secret, venueId, venueName}; the secret never leaves this tablet except as the
+// ({deviceId, secret, venueId, venueName, label}; the secret never leaves this tablet except as the
 // Bearer token), the direction being recorded, and today's count of accepted scans.
 import { localDay, storageGet, storageSet } from '../common.js';
 

@@ -42,6 +42,8 @@ import org.entrylog.store.WriteQueue;
 import org.entrylog.transparency.TransparencyController;
 import org.entrylog.venue.DeviceController;
 import org.entrylog.venue.DevicePrincipal;
+import org.entrylog.venue.DeviceSightings;
+import org.entrylog.config.PublicUrl;
 import org.entrylog.venue.VenueService;
 import org.entrylog.visitor.AuthorityKey;
 import org.entrylog.visitor.IdentitySealer;
@@ -89,6 +91,7 @@ public final class Entrylog implements AutoCloseable {
     public final PassCodec passCodec;
     public final VisitorService visitors;
     public final VenueService venues;
+    private final DeviceSightings sightings;
     public final ScanService scans;
     public final Metrics metrics;
     public final SignedStatements statements;
@@ -117,6 +120,7 @@ public final class Entrylog implements AutoCloseable {
         this.phoneHasher = PhoneHasher.forDataDir(config.dataDir());
         this.visitors = new VisitorService(db, writes, sealer, phoneHasher, phones, clock);
         this.venues = new VenueService(db, clock);
+        this.sightings = new DeviceSightings(writes, clock);
         this.scans = new ScanService(writes, passCodec, visitors, clock, config.offlineWindow());
         this.metrics = new Metrics();
         metrics.gauge("entrylog.database.size", "Database file size including its write-ahead log", "bytes",
@@ -129,7 +133,7 @@ public final class Entrylog implements AutoCloseable {
                 new SecondFactors(db, TotpSecrets.forDataDir(config.dataDir())));
         this.traces = new TraceService(db);
         this.statements = new SignedStatements(keys);
-        this.checkpoints = new Checkpoints(db, statements, clock);
+        this.checkpoints = new Checkpoints(db, statements, clock, config.checkpointInterval());
         this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "entrylog-jobs");
             t.setDaemon(true);
@@ -140,6 +144,8 @@ public final class Entrylog implements AutoCloseable {
         this.receipts = new Receipts(db, statements);
         purger.auditRetention(Duration.ofDays(config.auditRetentionDays())).onClosed((id, r) -> {
             writes.execute(receipts::issueMissing);
+            // a checkpoint right after each purge, so a copy kept outside vouches for the log as the purge left it
+            writes.execute(checkpoints::take);
             metrics.purge(r.purgedScans(), r.purgedVisitors());
         });
         this.retentionJob = new RetentionJob(purger, clock);
@@ -158,7 +164,7 @@ public final class Entrylog implements AutoCloseable {
         Map<Role, Authenticator> m = new EnumMap<>(Role.class);
         m.put(Role.ANYONE, Authenticator.ANYONE);
         m.put(Role.VISITOR, VisitorPrincipal.authenticator(visitors));
-        m.put(Role.DEVICE, DevicePrincipal.authenticator(venues));
+        m.put(Role.DEVICE, DevicePrincipal.authenticator(venues, sightings));
         m.put(Role.OFFICIAL, OfficialPrincipal.authenticator(sessions, writes, clock));
         return m;
     }
@@ -183,7 +189,7 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("GET", "/api/purges", Role.ANYONE,
                 ctx -> Http.json(ctx, 200, Map.of("receipts", receipts.list(1000)))));
         r.add(new Route("GET", "/api/checkpoints", Role.ANYONE,
-                ctx -> Http.json(ctx, 200, Map.of("checkpoints", checkpoints.list(1000)))));
+                ctx -> Http.json(ctx, 200, Map.of("checkpoints", checkpoints.list(checkpointLimit(ctx))))));
         r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));
         r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue)
                 .throttledBy(passes::throttle));
@@ -206,6 +212,23 @@ public final class Entrylog implements AutoCloseable {
         // at the root so its scope covers /scan and /pass (a worker's scope is its own folder)
         r.add(new Route("GET", "/sw.js", Role.ANYONE, WebServer.bundled("sw.js", "text/javascript; charset=utf-8")));
         return r;
+    }
+
+    /** {@code ?limit=N} of {@code /api/checkpoints}: 1–1000, default 1000 (the transparency page asks for the newest few). */
+    private static int checkpointLimit(io.javalin.http.Context ctx) {
+        String v = ctx.queryParam("limit");
+        if (v == null) {
+            return 1000;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw org.entrylog.common.ApiException.badRequest("'limit' must be a whole number from 1 to 1000.");
     }
 
     /**
@@ -232,24 +255,29 @@ public final class Entrylog implements AutoCloseable {
     public int start() {
         writes.execute(receipts::issueMissing); // a purge whose process died before its receipt gets one now
         new PhoneIndexMigration(db, writes, phoneHasher).run(); // issue 14: HMAC rows to Argon2id, before any trace
-        jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.HOURS);
+        // asks every minute (one indexed read) so a checkpoint follows within a minute of falling due
+        jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.MINUTES);
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir(), config.publicUrl(config.port())) : null;
         server = WebServer.create(routes(), authenticators(), config.port(), tls, metrics, cfg -> { });
         server.start();
+        // commands run beside this server print links to its real port (docs/design.md §3)
+        PublicUrl.publish(config.dataDir(), config.publicUrl(server.port()));
         retentionJob.start();
         return server.port();
     }
 
-    /** Takes the daily signed checkpoints of both logs when the last ones are a day old. */
+    /**
+     * Takes signed checkpoints of both logs when the newest is {@code ENTRYLOG_CHECKPOINT_MINUTES}
+     * old (by the injected clock); decided again on the writer, so it is never taken twice.
+     */
     public void checkpointIfDue() {
         try {
-            if (checkpoints.due()) {
-                writes.execute(checkpoints::take);
+            if (checkpoints.due() && writes.execute(checkpoints::takeIfDue)) {
                 LOG.info("signed checkpoints of the scan and audit logs taken");
             }
         } catch (RuntimeException e) {
-            LOG.warn("checkpoint failed, will retry within the hour: {}", e.getMessage());
+            LOG.warn("checkpoint failed, will retry within a minute: {}", e.getMessage());
         }
     }
 
@@ -318,6 +346,7 @@ public final class Entrylog implements AutoCloseable {
         jobs.shutdownNow();
         if (server != null) {
             server.stop();
+            PublicUrl.withdraw(config.dataDir());
         }
         retentionJob.close(); // before the write queue: a running purge closes its record through it
         writes.close();

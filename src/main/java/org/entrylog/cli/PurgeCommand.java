@@ -9,6 +9,7 @@ import org.entrylog.config.Config;
 import org.entrylog.retention.PurgeResult;
 import org.entrylog.retention.Purger;
 import org.entrylog.pass.SigningKeys;
+import org.entrylog.transparency.Checkpoints;
 import org.entrylog.transparency.Receipts;
 import org.entrylog.transparency.SignedStatements;
 import java.time.Duration;
@@ -67,12 +68,16 @@ final class PurgeCommand implements Callable<Integer> {
             return 2;
         }
         try (Database db = Database.open(config.dataDir())) {
-            Receipts receipts = new Receipts(db, new SignedStatements(
-                    SigningKeys.openOrCreate(config.dataDir(), Main.clock())));
+            SignedStatements statements = new SignedStatements(SigningKeys.openOrCreate(config.dataDir(), Main.clock()));
+            Receipts receipts = new Receipts(db, statements);
+            Checkpoints checkpoints = new Checkpoints(db, statements, Main.clock(), config.checkpointInterval());
             Purger purger = new Purger(db, Purger.direct(db), RetentionPolicy.ofDays(config.retentionDays()),
                     Main.clock(), Purger.RunBy.COMMAND)
                     .auditRetention(Duration.ofDays(config.auditRetentionDays()))
-                    .onClosed((id, res) -> db.transaction(receipts::issueMissing));
+                    .onClosed((id, res) -> {
+                        db.transaction(receipts::issueMissing);
+                        db.transaction(checkpoints::take); // as the server does after each purge it closes
+                    });
             PurgeResult r = dryRun ? purger.dryRun(at) : purger.purge(at, WAIT_FOR_OTHER);
             Map<String, Object> out = r.toJson();
             if (r.purgeId() != null) {

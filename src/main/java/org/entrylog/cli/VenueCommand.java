@@ -1,6 +1,15 @@
 package org.entrylog.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.entrylog.Entrylog;
+import org.entrylog.config.PublicUrl;
+import org.entrylog.store.FilePermissions;
 import org.entrylog.common.Json;
 import org.entrylog.config.Config;
 import org.entrylog.store.Database;
@@ -11,8 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code venue add --name N [--address A]}. */
-@Command(name = "venue", description = "Manage venues.", subcommands = VenueCommand.Add.class)
+/** {@code venue add --name N [--address A]} and {@code venue rotate-code --venue ID}. */
+@Command(name = "venue", description = "Manage venues.", subcommands = {VenueCommand.Add.class,
+        VenueCommand.RotateCode.class})
 final class VenueCommand {
 
     @Command(name = "add", description = "Add a venue and print its enrollment code and link.")
@@ -37,12 +47,53 @@ final class VenueCommand {
             Config config = data.config();
             try (Database db = Database.open(config.dataDir())) {
                 var v = new VenueService(db, Main.clock()).add(name, address);
-                int p = port != null ? port : config.port();
                 Main.printJson(spec.commandLine().getOut(), Json.obj("venueId", v.venueId(),
                         "enrollmentCode", v.enrollmentCode(),
-                        "enrollmentUrl", config.publicUrl(p) + "/scan?enroll=" + v.enrollmentCode()));
+                        "enrollmentUrl", PublicUrl.forCommand(config, port) + "/scan?enroll=" + v.enrollmentCode()));
             }
             return 0;
+        }
+    }
+
+    /**
+     * {@code venue rotate-code --venue ID}: a new enrollment code; the old one stops enrolling at
+     * once, also on a server running on the same folder. With {@code device revoke}, this shuts a
+     * lost or stolen tablet out for good (docs/threat-model.md T26).
+     */
+    @Command(name = "rotate-code", description = "Give a venue a new enrollment code; the old one stops enrolling at once. "
+            + "Tablets already enrolled keep working until revoked.")
+    static final class RotateCode implements Callable<Integer> {
+        @Mixin
+        Main.DataOption data;
+
+        @Option(names = "--venue", required = true, paramLabel = "ID", description = "The venueId.")
+        String venue;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Config config = data.config();
+            try (Database db = Database.open(config.dataDir())) {
+                String code = new VenueService(db, Main.clock()).rotateCode(venue);
+                updateDemoVenue(config.dataDir().resolve(Entrylog.DEMO_VENUE_FILE), code);
+                Main.printJson(spec.commandLine().getOut(), Json.obj("enrollmentCode", code,
+                        "enrollmentUrl", PublicUrl.forCommand(config, null) + "/scan?enroll=" + code));
+            }
+            return 0;
+        }
+
+        /** `serve` shows the demo venue's code from this file; it must not keep showing the dead one. */
+        private void updateDemoVenue(Path file, String code) throws IOException {
+            if (!Files.exists(file)) {
+                return;
+            }
+            JsonNode demo = Json.MAPPER.readTree(file.toFile());
+            if (venue.equals(demo.path("venueId").asText())) {
+                ((ObjectNode) demo).put("enrollmentCode", code);
+                FilePermissions.writeOwnerOnly(file, Json.write(demo).getBytes(StandardCharsets.UTF_8));
+            }
         }
     }
 }

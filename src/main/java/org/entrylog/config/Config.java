@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param maxBodyBytes           largest request body accepted (64 KiB)
  * @param trustedProxies         {@code ENTRYLOG_TRUSTED_PROXIES}: addresses of reverse proxies whose {@code X-Forwarded-For} is believed
  * @param limits                 rate limits by name, each {@code ENTRYLOG_RATE_LIMIT_<NAME>} as {@code N/PERIOD}
+ * @param checkpointInterval     how often signed checkpoints of the logs are taken ({@code ENTRYLOG_CHECKPOINT_MINUTES}, 1–1440, default 60)
  */
 public record Config(
         Path dataDir,
@@ -44,7 +45,8 @@ public record Config(
         Optional<Path> tlsKey,
         int maxBodyBytes,
         java.util.Set<String> trustedProxies,
-        Map<String, RateLimit> limits) {
+        Map<String, RateLimit> limits,
+        Duration checkpointInterval) {
 
     /** Default rate limits: generous for people, tight for scripts. */
     public static final Map<String, String> DEFAULT_LIMITS = Map.of(
@@ -69,7 +71,7 @@ public record Config(
             "ENTRYLOG_AUDIT_RETENTION_DAYS", "ENTRYLOG_OFFLINE_WINDOW_HOURS", "ENTRYLOG_DEFAULT_COUNTRY",
             "ENTRYLOG_PUBLIC_URL", "ENTRYLOG_AUTHORITY_PUBLIC_KEY", "ENTRYLOG_RATE_LIMITS", "ENTRYLOG_TLS",
             "ENTRYLOG_TLS_CERT", "ENTRYLOG_TLS_KEY", "ENTRYLOG_TRUSTED_PROXIES", "ENTRYLOG_LOG_FORMAT",
-            "ENTRYLOG_LOG_LEVEL");
+            "ENTRYLOG_LOG_LEVEL", "ENTRYLOG_CHECKPOINT_MINUTES");
     public static final String FILE = "entrylog.properties";
 
     /**
@@ -125,7 +127,8 @@ public record Config(
                 r.path("ENTRYLOG_TLS_KEY"),
                 64 * 1024,
                 r.list("ENTRYLOG_TRUSTED_PROXIES"),
-                r.limits());
+                r.limits(),
+                Duration.ofMinutes(r.integer("ENTRYLOG_CHECKPOINT_MINUTES", 60, 1, 1440)));
         if (c.offlineWindow.compareTo(java.time.Duration.ofDays(c.retentionDays)) >= 0) {
             // a scan older than the cut-off would be accepted only to be purged at the next round
             throw new ConfigException("ENTRYLOG_OFFLINE_WINDOW_HOURS (" + c.offlineWindow.toHours()
@@ -139,7 +142,8 @@ public record Config(
 
     public Config withPort(int newPort) {
         return new Config(dataDir, newPort, tokenTtl, retentionDays, auditRetentionDays, offlineWindow,
-                defaultCountry, publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes, trustedProxies, limits);
+                defaultCountry, publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes, trustedProxies, limits,
+                checkpointInterval);
     }
 
     public boolean tlsEnabled() {
@@ -170,6 +174,7 @@ public record Config(
                 + l.period()).sorted().toList() : "off");
         m.put("trustedProxies", trustedProxies);
         m.put("tls", tlsCert.isPresent() ? "pem" : tls.isEmpty() ? "off" : tls);
+        m.put("checkpointMinutes", checkpointInterval.toMinutes());
         return m;
     }
 

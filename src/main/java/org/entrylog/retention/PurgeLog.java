@@ -193,6 +193,15 @@ public final class PurgeLog {
         return n == null ? 0 : n;
     }
 
+    /**
+     * Scans removed by every purge, an open one's chunks included (each chunk adds its count in its
+     * own transaction): the log's head less this is exactly the rows it holds, whatever the state.
+     */
+    public static long purgedScansEver(Connection c) throws SQLException {
+        Long n = Sql.value(c, "SELECT coalesce(sum(purged_scans), 0) FROM purge");
+        return n == null ? 0 : n;
+    }
+
     /** The newest closed purge and the oldest entry held, for {@code /health}. */
     public static Status status(Connection c) throws SQLException {
         long purges = 0;

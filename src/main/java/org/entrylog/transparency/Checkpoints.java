@@ -32,17 +32,23 @@ import org.entrylog.common.Json;
  * position still hashes to {@code head}, and the chain from it to today verifies.
  */
 public final class Checkpoints {
-    public static final Duration INTERVAL = Duration.ofDays(1);
     private static final List<String> LOGS = List.of(ScanStore.NAME, AuditLog.NAME);
 
     private final Database db;
     private final SignedStatements statements;
     private final Clock clock;
+    private final Duration interval;
 
-    public Checkpoints(Database db, SignedStatements statements, Clock clock) {
+    /**
+     * {@code interval} is {@code ENTRYLOG_CHECKPOINT_MINUTES}: the longest stretch of the log an
+     * outside party keeping copies cannot vouch for. An insider who truncates the log and resets its
+     * head is caught by any copy taken after the removed scans were logged (docs/threat-model.md T39).
+     */
+    public Checkpoints(Database db, SignedStatements statements, Clock clock, Duration interval) {
         this.db = db;
         this.statements = statements;
         this.clock = clock;
+        this.interval = interval;
     }
 
     /** Takes a checkpoint of each log now, inside the caller's write transaction. */
@@ -73,8 +79,24 @@ public final class Checkpoints {
 
     /** True when the newest checkpoint is older than the interval (or there is none). */
     public boolean due() {
-        Long last = db.read(c -> Sql.value(c, "SELECT max(at) FROM checkpoint"));
-        return last == null || clock.millis() - last >= INTERVAL.toMillis();
+        return db.read(this::due);
+    }
+
+    private boolean due(Connection c) throws SQLException {
+        Long last = Sql.value(c, "SELECT max(at) FROM checkpoint");
+        return last == null || clock.millis() - last >= interval.toMillis();
+    }
+
+    /**
+     * Takes the checkpoints when due, deciding on the writer's own connection so that two callers
+     * (the schedule and a purge closing) never take the same checkpoint twice; false when not due.
+     */
+    public boolean takeIfDue(Connection c) throws SQLException {
+        if (!due(c)) {
+            return false;
+        }
+        take(c);
+        return true;
     }
 
     /** Published checkpoints, newest first. */
@@ -119,14 +141,23 @@ public final class Checkpoints {
         }
         ChainHead now = ChainHead.read(c, log);
         if (now.entries() < entries) {
-            return fail(m, "the log now has " + now.entries() + " entries, fewer than the " + entries
-                    + " it had at the checkpoint: entries were removed from its end or the log was replaced");
+            return fail(m, "the log was rolled back: it now counts " + now.entries() + " entries ever appended, fewer "
+                    + "than the " + entries + " signed at " + saved.path("at").asText() + "; entries were removed "
+                    + "from its end and its head reset, or the log was replaced");
         }
         if (entries == 0) {
             return ok(m, "the checkpoint was taken of an empty log");
         }
         byte[] current = ScanStore.NAME.equals(log) ? ScanStore.hashAt(c, entries) : AuditLog.hashAt(c, entries);
         if (current == null) {
+            long held = ScanStore.NAME.equals(log) ? ScanStore.count(c) : -1;
+            long expected = now.entries() - PurgeLog.purgedScansEver(c);
+            if (held >= 0 && held != expected) {
+                // rows ever appended less rows purged must be the rows held: anything else went outside a purge
+                return fail(m, "entry " + entries + " of " + log + " is gone, and the log holds " + held
+                        + " entries where its head (" + now.entries() + " appended) less its purges leaves " + expected
+                        + ": entries were removed outside a retention purge");
+            }
             if (purgedUpTo(c, log) >= entries) {
                 return ok(m, "the entry at the checkpoint has since been purged by retention; the rest of the chain "
                         + "is checked by verify");

@@ -38,12 +38,19 @@ public final class VenueService {
     }
 
     /** What enrollment hands back once. */
-    public record Enrollment(String deviceId, String secret, String venueId, String venueName) {
+    public record Enrollment(String deviceId, String secret, String venueId, String venueName, String label) {
         @Override
         public String toString() {
             return "Enrollment[" + deviceId + ", secret=[REDACTED]]";
         }
     }
+
+    /** A tablet as {@code device list} shows it; times are ISO-8601, {@code lastSeenAt} null if never. */
+    public record Listed(String deviceId, String venueId, String label, String enrolledAt, String lastSeenAt,
+            boolean revoked) {}
+
+    /** Longest tablet label, in characters: enough for "Front door, left" in any script. */
+    public static final int MAX_LABEL = 40;
 
     private final Database db;
     private final Clock clock;
@@ -73,8 +80,12 @@ public final class VenueService {
         return new NewVenue(Ids.encode(publicId), code);
     }
 
-    /** Trades an enrollment code for a device secret bound to the code's venue. */
-    public Enrollment enroll(String code, Connection c) throws SQLException {
+    /**
+     * Trades an enrollment code for a device secret bound to the code's venue. The tablet is named
+     * {@code label}, or "Tablet N" (N = tablets ever enrolled at the venue, this one included) when
+     * none is given.
+     */
+    public Enrollment enroll(String code, String label, Connection c) throws SQLException {
         long venueId;
         byte[] venuePublicId;
         String venueName;
@@ -90,17 +101,109 @@ public final class VenueService {
                 venueName = rs.getString(3);
             }
         }
+        String name = label;
+        if (name == null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM device WHERE venue_id = ?")) {
+                ps.setLong(1, venueId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    name = "Tablet " + ((rs.next() ? rs.getLong(1) : 0) + 1);
+                }
+            }
+        }
         byte[] publicId = Ids.newId();
         String secret = Ids.newSecret();
+        long now = clock.millis();
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO device(public_id, venue_id, secret_hash, enrolled_at) VALUES (?,?,?,?)")) {
+                "INSERT INTO device(public_id, venue_id, secret_hash, enrolled_at, label, last_seen_at)"
+                        + " VALUES (?,?,?,?,?,?)")) {
             ps.setBytes(1, publicId);
             ps.setLong(2, venueId);
             ps.setBytes(3, Hashes.secretHash(secret));
-            ps.setLong(4, clock.millis());
+            ps.setLong(4, now);
+            ps.setString(5, name);
+            ps.setLong(6, now);
             ps.executeUpdate();
         }
-        return new Enrollment(Ids.encode(publicId), secret, Ids.encode(venuePublicId), venueName);
+        return new Enrollment(Ids.encode(publicId), secret, Ids.encode(venuePublicId), venueName, name);
+    }
+
+    /**
+     * Gives a venue a new enrollment code; the old one stops enrolling with this commit, in every
+     * process on the data folder, since enrollment looks the code's hash up in the database each
+     * time. Tablets already enrolled keep their own secrets (revoke those separately). Defends
+     * against a leaked code enrolling tablets again after a revoke (docs/threat-model.md T26).
+     *
+     * @throws IllegalArgumentException when no venue has this id
+     */
+    public String rotateCode(String venueId) {
+        byte[] publicId = Ids.decode(venueId, 16);
+        String code = Ids.encode(Ids.randomBytes(16));
+        int changed = publicId == null ? 0 : db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE venue SET enrollment_code_hash = ? WHERE public_id = ?")) {
+                ps.setBytes(1, Hashes.secretHash(code));
+                ps.setBytes(2, publicId);
+                return ps.executeUpdate();
+            }
+        });
+        if (changed != 1) {
+            throw new IllegalArgumentException("no venue with id " + venueId);
+        }
+        return code;
+    }
+
+    /**
+     * Every tablet enrolled (revoked ones too), oldest first; of one venue when {@code venueId} is
+     * not null.
+     *
+     * @throws IllegalArgumentException when {@code venueId} names no venue
+     */
+    public java.util.List<Listed> list(String venueId) {
+        return db.read(c -> {
+            Long venue = null;
+            if (venueId != null) {
+                byte[] publicId = Ids.decode(venueId, 16);
+                Venue v = publicId == null ? null : byPublicId(c, publicId);
+                if (v == null) {
+                    throw new IllegalArgumentException("no venue with id " + venueId);
+                }
+                venue = v.id();
+            }
+            java.util.List<Listed> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT d.public_id, v.public_id, d.label, d.enrolled_at, d.last_seen_at, d.revoked_at FROM device d"
+                            + " JOIN venue v ON v.id = d.venue_id WHERE ? IS NULL OR d.venue_id = ? ORDER BY d.id")) {
+                ps.setObject(1, venue);
+                ps.setObject(2, venue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long seen = rs.getLong(5);
+                        boolean never = rs.wasNull();
+                        rs.getLong(6);
+                        boolean active = rs.wasNull();
+                        out.add(new Listed(Ids.encode(rs.getBytes(1)), Ids.encode(rs.getBytes(2)), rs.getString(3),
+                                java.time.Instant.ofEpochMilli(rs.getLong(4)).toString(),
+                                never ? null : java.time.Instant.ofEpochMilli(seen).toString(), !active));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Records that a device was heard from at {@code at}, never moving the time back (a sighting
+     * queued behind a later one). Called through the write queue at most once a minute per device:
+     * {@link DeviceSightings}.
+     */
+    public static void markSeen(Connection c, long deviceId, long at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE device SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)")) {
+            ps.setLong(1, at);
+            ps.setLong(2, deviceId);
+            ps.setLong(3, at);
+            ps.executeUpdate();
+        }
     }
 
     /** The enrolled, unrevoked device holding this secret; 401 otherwise (docs/threat-model.md T9, T26). */

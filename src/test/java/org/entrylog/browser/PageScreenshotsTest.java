@@ -75,6 +75,9 @@ class PageScreenshotsTest {
                     save(b, out, "console-signed-out-" + s.name());
                     b.open(app.base + "/transparency");
                     b.waitUntil("the figures", Duration.ofSeconds(5), () -> "8".equals(b.text("#entries-held .figure-value")));
+                    // the newest signed checkpoint of each log, for whoever keeps copies (docs/threat-model.md T39)
+                    b.waitFor("#checkpoints tr[data-log='scan_log']", Duration.ofSeconds(5));
+                    b.waitFor("#checkpoints tr[data-log='audit_log']", Duration.ofSeconds(5));
                     save(b, out, "transparency-" + s.name());
                 }
 

@@ -43,6 +43,10 @@ class ScannerCameraTest {
                 assertEquals(1, app.count("SELECT count(*) FROM scan_log"));
                 assertEquals("1", b.text("#today-count"));
                 assertEquals("0", b.text("#pending-count"));
+                // the tablet shows which one it is, so staff can name it to the operator revoking a lost one
+                String deviceId = app.app.venues.list(null).get(0).deviceId();
+                assertEquals(deviceId, b.attr("#device-id", "title"));
+                assertEquals("Tablet 1 · " + deviceId.substring(0, 8) + "…", b.attr("#device-id", "data-short"));
 
                 // The pass stays in front of the camera: it is read again and again, but neither
                 // posted again nor answered again.
