@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.entrylog.common.Json;
 import org.entrylog.official.OfficialAccounts;
 import org.entrylog.official.Passwords;
+import org.entrylog.official.RegionScope;
 import org.entrylog.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,16 +31,21 @@ final class OfficialCommand {
         @Option(names = "--username", required = true, description = "Sign-in name: 3-64 of a-z 0-9 . _ -")
         String username;
 
+        @Option(names = "--regions", description = "ISO 3166-2 regions, comma-separated (such as KR-41,KR-11): the "
+                + "official sees identities and venue lists only there. None: national.")
+        String regions;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
+            RegionScope scope = RegionScope.parse(regions);
             String password = firstLine();
             Passwords.requireAcceptable(password);
             OfficialAccounts.requireUsername(username);
             try (Database db = Database.open(data.config().dataDir())) {
-                String u = new OfficialAccounts(db, new Passwords(), Main.clock()).add(username, password);
+                String u = new OfficialAccounts(db, new Passwords(), Main.clock()).add(username, password, scope);
                 Main.printJson(spec.commandLine().getOut(), Json.obj("username", u));
             }
             return 0;
