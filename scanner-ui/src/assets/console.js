@@ -4,6 +4,7 @@ import { t } from './i18n.js';
 import {
   ApiError, api, clear, el, errorMessage, fmtDateTime, initPage, show, storageGet, storageSet,
 } from './common.js';
+import { initApprovals, outsideRegionText, prefillVenue, refreshSigned } from './approvals.js';
 
 const KEY_SESSION = 'entrylog.console.session';
 const $ = (id) => document.getElementById(id);
@@ -21,6 +22,7 @@ function wire() {
   $('logout').addEventListener('click', logout);
   $('download-csv').addEventListener('click', () => download('text/csv', 'csv'));
   $('download-json').addEventListener('click', () => download('application/json', 'json'));
+  initApprovals(() => (sessionValid() ? session.token : null), handleAuthError);
 }
 
 function sessionValid() {
@@ -53,6 +55,7 @@ function render(message) {
     expiryTimer = setTimeout(() => render(t('console.expired')), Math.min(exp - Date.now(), 2 ** 31 - 1));
   }
   setDefaultRange();
+  refreshSigned();
 }
 
 function pad(n) {
@@ -111,6 +114,10 @@ async function logout() {
   clear($('trace-visits').tBodies[0]);
   clear($('trace-contacts').tBodies[0]);
   show($('trace-results'), false);
+  clear($('venue-visits').tBodies[0]);
+  clear($('approvals').tBodies[0]);
+  show($('venue-results'), false);
+  $('venue-form').reset();
   $('trace-form').reset();
   render();
   if (token) {
@@ -202,8 +209,10 @@ function renderResult(data, caseRef) {
   clear(vb);
   if (!visits.length) vb.append(el('tr', { class: 'empty' }, el('td', { colspan: 3, text: t('common.none') })));
   for (const v of visits) {
+    const list = el('button', { class: 'button small ghost', type: 'button', text: t('console.venue.fromTrace') });
+    list.addEventListener('click', () => prefillVenue(data.caseRef ?? caseRef, v.venueId ?? '', v.scannedAt, lastRequest && lastRequest.windowMinutes));
     vb.append(el('tr', {},
-      el('td', { text: v.venueName ?? v.venueId ?? '' }),
+      el('td', {}, v.venueName ?? v.venueId ?? '', ' ', list),
       el('td', {}, el('time', { datetime: v.scannedAt, text: fmtDateTime(v.scannedAt) })),
       el('td', {}, el('span', { class: `badge badge-${v.direction === 'out' ? 'out' : 'in'}`, text: directionText(v.direction) }))));
   }
@@ -215,8 +224,13 @@ function renderResult(data, caseRef) {
       el('td', { text: c.venueName ?? c.venueId ?? '' }),
       el('td', {}, el('time', { datetime: c.scannedAt, text: fmtDateTime(c.scannedAt) })),
       el('td', {}, el('code', { text: c.visitorId ?? '' })),
-      el('td', {}, el('code', { class: 'sealed', title: c.sealedIdentity ?? '', text: shortSealed(c.sealedIdentity) }))));
+      c.sealedIdentity == null
+        ? el('td', { class: 'hint', text: t('console.region.withheld') })
+        : el('td', {}, el('code', { class: 'sealed', title: c.sealedIdentity ?? '', text: shortSealed(c.sealedIdentity) }))));
   }
+  const outside = outsideRegionText(data.contactsOutsideRegion);
+  $('trace-outside-region').textContent = outside;
+  show($('trace-outside-region'), Boolean(outside));
   show($('trace-results'), true);
   $('trace-results').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }

@@ -20,6 +20,8 @@ import org.entrylog.config.Config;
 import org.entrylog.official.LoginThrottle;
 import org.entrylog.official.OfficialController;
 import org.entrylog.official.OfficialPrincipal;
+import org.entrylog.official.PurposeController;
+import org.entrylog.official.VenueListRule;
 import org.entrylog.official.Passwords;
 import org.entrylog.official.SecondFactors;
 import org.entrylog.official.Sessions;
@@ -178,8 +180,10 @@ public final class Entrylog implements AutoCloseable {
         var devices = new DeviceController(venues, writes, max, limits);
         var scanApi = new ScanController(scans, visitors, max, limits, metrics);
         var history = new HistoryController(db);
+        var venueLists = new VenueListRule(db, clock);
         var officials = new OfficialController(sessions, traces, phones, phoneHasher, writes, clock,
-                config.retentionDays(), max, limits.address());
+                config.retentionDays(), max, limits.address(), venueLists);
+        var purposes = new PurposeController(officials, venueLists, db, clock, max);
         List<Route> r = new ArrayList<>();
         r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, 200, health())));
         r.add(new Route("GET", "/metrics", Role.ANYONE, metrics::scrape));
@@ -202,8 +206,12 @@ public final class Entrylog implements AutoCloseable {
         // and OfficialPrincipal's authenticator for those refused without a live session)
         r.add(new Route("POST", "/api/sessions", Role.ANYONE, officials::login));
         r.add(new Route("DELETE", "/api/sessions/current", Role.OFFICIAL, officials::logout));
+        r.add(new Route("GET", "/api/sessions/current", Role.OFFICIAL, purposes::current));
         r.add(new Route("GET", "/api/venues/{venueId}/visits", Role.OFFICIAL, officials::venueVisits));
         r.add(new Route("POST", "/api/traces", Role.OFFICIAL, officials::trace));
+        r.add(new Route("POST", "/api/approvals", Role.OFFICIAL, purposes::request));
+        r.add(new Route("GET", "/api/approvals", Role.OFFICIAL, purposes::list));
+        r.add(new Route("POST", "/api/approvals/{approvalId}/grant", Role.OFFICIAL, purposes::grant));
         for (String page : new String[] {"pass", "scan", "console", "transparency"}) {
             r.add(new Route("GET", "/" + page, Role.ANYONE, WebServer.page(page + ".html")));
         }

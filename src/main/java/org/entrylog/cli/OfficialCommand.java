@@ -12,6 +12,7 @@ import org.entrylog.official.OfficialAccounts;
 import org.entrylog.official.Passwords;
 import org.entrylog.official.SecondFactors;
 import org.entrylog.official.TotpSecrets;
+import org.entrylog.official.RegionScope;
 import org.entrylog.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,17 +41,21 @@ final class OfficialCommand {
         @Option(names = "--qr", paramLabel = "FILE", description = "Also write the second factor's otpauth:// URI "
                 + "as a QR code PNG (owner-only) for an authenticator app.")
         Path qr;
+        @Option(names = "--regions", description = "ISO 3166-2 regions, comma-separated (such as KR-41,KR-11): the "
+                + "official sees identities and venue lists only there. None: national.")
+        String regions;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
+            RegionScope scope = RegionScope.parse(regions);
             String password = firstLine();
             Passwords.requireAcceptable(password);
             OfficialAccounts.requireUsername(username);
             try (Database db = Database.open(data.config().dataDir())) {
-                String u = new OfficialAccounts(db, new Passwords(), Main.clock()).add(username, password);
+                String u = new OfficialAccounts(db, new Passwords(), Main.clock()).add(username, password, scope);
                 String uri = new SecondFactors(db, TotpSecrets.forDataDir(data.config().dataDir())).enroll(u);
                 showTotp(spec, u, uri, qr);
             }

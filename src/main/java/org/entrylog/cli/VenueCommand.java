@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code venue add --name N [--address A]} and {@code venue rotate-code --venue ID}. */
+/** {@code venue add --name N [--address A] [--region R]} and {@code venue rotate-code --venue ID}. */
 @Command(name = "venue", description = "Manage venues.", subcommands = {VenueCommand.Add.class,
         VenueCommand.RotateCode.class})
 final class VenueCommand {
@@ -36,6 +36,10 @@ final class VenueCommand {
         @Option(names = "--address", description = "Postal address (optional).")
         String address;
 
+        @Option(names = "--region", description = "ISO 3166-2 region, such as KR-41 (optional; officials of "
+                + "other regions then see no identities here).")
+        String region;
+
         @Option(names = "--port", hidden = true, description = "Port used in the printed link when no public URL is set.")
         Integer port;
 
@@ -46,7 +50,7 @@ final class VenueCommand {
         public Integer call() {
             Config config = data.config();
             try (Database db = Database.open(config.dataDir())) {
-                var v = new VenueService(db, Main.clock()).add(name, address);
+                var v = new VenueService(db, Main.clock()).add(name, address, region);
                 Main.printJson(spec.commandLine().getOut(), Json.obj("venueId", v.venueId(),
                         "enrollmentCode", v.enrollmentCode(),
                         "enrollmentUrl", PublicUrl.forCommand(config, port) + "/scan?enroll=" + v.enrollmentCode()));

@@ -1,11 +1,13 @@
 package org.entrylog.official;
 
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.entrylog.store.WriteQueue;
 
 /** What is known about an official request so far, for its audit entry. */
 final class Audit {
@@ -20,6 +22,11 @@ final class Audit {
     final Map<String, Object> query = new LinkedHashMap<>();
     List<byte[]> visitorIds = List.of();
     boolean logout;
+    /**
+     * Writes that take effect only with an allowed request's audit entry, in its transaction (what a
+     * trace found, an approval or its grant): nothing is in force that the audit log does not show.
+     */
+    final List<WriteQueue.Task<?>> onAllowed = new ArrayList<>();
 
     /** A request for {@code action} (its method and route, such as {@code POST /api/traces}). */
     Audit(Context ctx, String action) {

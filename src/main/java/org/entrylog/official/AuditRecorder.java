@@ -44,6 +44,11 @@ final class AuditRecorder {
         try {
             writes.execute((Connection c) -> {
                 AuditLog.append(c, entry);
+                if (status < 300) {
+                    for (WriteQueue.Task<?> task : a.onAllowed) {
+                        task.run(c);
+                    }
+                }
                 if (a.session != null) {
                     if (a.logout) {
                         sessions.end(c, a.session, now);

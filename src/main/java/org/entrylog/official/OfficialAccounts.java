@@ -36,8 +36,13 @@ public final class OfficialAccounts {
         return u;
     }
 
-    /** Adds an official; refuses a taken username. */
+    /** Adds a national official; refuses a taken username. */
     public String add(String username, String password) {
+        return add(username, password, RegionScope.NATIONAL);
+    }
+
+    /** Adds an official who sees identities and venue lists only in {@code scope}; refuses a taken username. */
+    public String add(String username, String password, RegionScope scope) {
         String u = requireUsername(username);
         String hash = passwords.hash(Passwords.requireAcceptable(password));
         long now = clock.millis();
@@ -51,10 +56,11 @@ public final class OfficialAccounts {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO official(username, password_hash, created_at) VALUES (?,?,?)")) {
+                    "INSERT INTO official(username, password_hash, created_at, regions) VALUES (?,?,?,?)")) {
                 ps.setString(1, u);
                 ps.setString(2, hash);
                 ps.setLong(3, now);
+                ps.setString(4, scope.stored());
                 ps.executeUpdate();
             }
             return u;
@@ -94,6 +100,20 @@ public final class OfficialAccounts {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /** The regions of this official (by internal id); national when none were given. */
+    public static RegionScope scope(java.sql.Connection c, long officialId) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT regions FROM official WHERE id = ?")) {
+            ps.setLong(1, officialId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    // the session was just authenticated, so the account exists; refuse rather than widen
+                    throw new IllegalStateException("no official " + officialId);
+                }
+                return RegionScope.parse(rs.getString(1));
+            }
+        }
     }
 
     /** Official accounts not disabled. */

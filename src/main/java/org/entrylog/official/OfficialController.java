@@ -60,9 +60,11 @@ public final class OfficialController {
     private final int retentionDays;
     private final int maxBody;
     private final ClientAddress address;
+    private final VenueListRule venueLists;
 
     public OfficialController(Sessions sessions, TraceService traces, PhoneNumbers phones, PhoneHasher phoneHasher,
-                              WriteQueue writes, Clock clock, int retentionDays, int maxBody, ClientAddress address) {
+                              WriteQueue writes, Clock clock, int retentionDays, int maxBody, ClientAddress address,
+                              VenueListRule venueLists) {
         this.sessions = sessions;
         this.traces = traces;
         this.phones = phones;
@@ -72,13 +74,14 @@ public final class OfficialController {
         this.retentionDays = retentionDays;
         this.maxBody = maxBody;
         this.address = address;
+        this.venueLists = venueLists;
     }
 
     /** A successful answer, sent after its audit entry is durable. */
-    private record Reply(int status, Object json, String csv) {}
+    record Reply(int status, Object json, String csv) {}
 
     @FunctionalInterface
-    private interface Handler {
+    interface Handler {
         Reply handle(Audit a);
     }
 
@@ -136,6 +139,7 @@ public final class OfficialController {
             if (venueId == null) {
                 throw ApiException.notFound();
             }
+            venueLists.require(a.session, venueId, a.caseRef, window[0], window[1], retentionCutoff());
             TraceService.Answer<?> answer = traces.venueVisits(venueId, window[0], window[1]);
             a.visitorIds = answer.visitorIds();
             return reply(a, answer);
@@ -170,9 +174,21 @@ public final class OfficialController {
                 throw ApiException.badRequest("'windowMinutes' must be a whole number from " + MIN_WINDOW_MINUTES
                         + " to " + MAX_WINDOW_MINUTES + ".");
             }
-            TraceService.Answer<?> answer = traces.trace(a.caseRef, phoneHash, window[0], window[1],
-                    Duration.ofMinutes(w.intValue()).toMillis(), retentionCutoff());
+            long windowMillis = Duration.ofMinutes(w.intValue()).toMillis();
+            TraceService.Answer<TraceAnswers.Trace> answer = traces.trace(a.caseRef, phoneHash, window[0], window[1],
+                    windowMillis, retentionCutoff(), venueLists.scope(a.session));
             a.visitorIds = answer.visitorIds();
+            // what this trace found, in force with its audit entry: the reach of venue lists under this caseRef
+            String caseRef = a.caseRef;
+            String official = a.official;
+            long now = clock.millis();
+            a.onAllowed.add(c -> {
+                for (TraceAnswers.CaseVisit v : answer.body().visits()) {
+                    TraceReach.record(c, caseRef, official, Ids.decode(v.venueId(), 16),
+                            Instant.parse(v.scannedAt()).toEpochMilli(), windowMillis, now);
+                }
+                return null;
+            });
             return reply(a, answer);
         });
     }
@@ -186,7 +202,7 @@ public final class OfficialController {
 
     // ---- checks ----
 
-    private static String caseRef(Audit a, String value) {
+    static String caseRef(Audit a, String value) {
         if (value == null || value.isEmpty()) {
             throw ApiException.badRequest("'caseRef' is required: every query names the case it is for.");
         }
@@ -199,7 +215,7 @@ public final class OfficialController {
     }
 
     /** Parses and checks [from, to]: both given, from ≤ to, from within the retention period. */
-    private long[] window(String fromText, String toText) {
+    long[] window(String fromText, String toText) {
         if (fromText == null || toText == null) {
             throw ApiException.badRequest("'from' and 'to' are required (ISO-8601 times).");
         }
@@ -219,12 +235,12 @@ public final class OfficialController {
         return new long[] {from.toEpochMilli(), to.toEpochMilli()};
     }
 
-    private long retentionCutoff() {
+    long retentionCutoff() {
         return clock.millis() - Duration.ofDays(retentionDays).toMillis();
     }
 
     /** A parameter as kept in the audit log: printable ASCII of at most 40 characters, else a marker. */
-    private static String bounded(String v) {
+    static String bounded(String v) {
         if (v == null) {
             return null;
         }
@@ -236,7 +252,7 @@ public final class OfficialController {
 
     // ---- the audit around every request ----
 
-    private void audited(Context ctx, String action, Handler handler) {
+    void audited(Context ctx, String action, Handler handler) {
         Audit a = new Audit(ctx, action);
         Reply reply;
         try {

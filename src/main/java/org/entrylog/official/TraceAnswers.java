@@ -1,5 +1,6 @@
 package org.entrylog.official;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import org.entrylog.common.Ids;
@@ -27,8 +28,16 @@ public final class TraceAnswers {
         }
     }
 
-    /** {@code POST /api/traces}. */
-    public record Trace(String caseRef, List<CaseVisit> visits, List<Contact> contacts) {}
+    /**
+     * {@code POST /api/traces}. {@code contactsOutsideRegion}: for the contacts at venues outside the
+     * official's regions (whose {@code sealedIdentity} is left out), how many distinct visitors per
+     * venue region ({@code null}: venues in no region); empty for a national official.
+     */
+    public record Trace(String caseRef, List<CaseVisit> visits, List<Contact> contacts,
+                        List<RegionCount> contactsOutsideRegion) {}
+
+    /** Contacts (distinct visitors) at venues of one region outside the official's regions. */
+    public record RegionCount(String region, int contacts) {}
 
     /** One scan of the case. */
     public record CaseVisit(String venueId, String venueName, String scannedAt, Direction direction) {
@@ -40,7 +49,12 @@ public final class TraceAnswers {
 
     /** A contact: another visitor's presence that meets the contact rule, at the time it began. */
     public record Contact(String visitorId, String venueId, String venueName, String scannedAt,
-                          String sealedIdentity) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String sealedIdentity) {
+        /** This contact without the identity: at a venue outside the official's regions. */
+        Contact withoutIdentity() {
+            return new Contact(visitorId, venueId, venueName, scannedAt, null);
+        }
+
         static Contact of(ContactRule.Presence p, VenueService.Venue venue, ScanStore.VisitAt visitor) {
             return new Contact(Ids.encode(visitor.visitorPublicId()), Ids.encode(venue.publicId()), venue.name(),
                     Instant.ofEpochMilli(p.start()).toString(), Ids.encode(visitor.sealedIdentity()));

@@ -60,10 +60,11 @@ public final class TraceService {
 
     /**
      * {@code POST /api/traces}. {@code notBefore} is the retention cut-off: no scan older than it
-     * is read, even around the window's edges.
+     * is read, even around the window's edges. Contacts at venues outside {@code scope} come without
+     * their identity, counted per region (docs/design.md, Regions; docs/threat-model.md T28).
      */
     public Answer<TraceAnswers.Trace> trace(String caseRef, byte[] phoneHash, long from, long to, long windowMillis,
-                                            long notBefore) {
+                                            long notBefore, RegionScope scope) {
         return db.read(c -> {
             Map<Long, byte[]> caseVisitors = VisitorService.byPhoneHash(c, phoneHash);
             List<ScanStore.Scan> caseScans = new ArrayList<>();
@@ -103,14 +104,21 @@ public final class TraceService {
             List<byte[]> ids = new ArrayList<>(caseVisitors.values());
             caseVisitors.values().forEach(id -> seen.add(Ids.encode(id)));
             List<TraceAnswers.Contact> contacts = new ArrayList<>(found.size());
+            Map<String, Set<String>> outside = new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
             for (Found f : found) {
                 TraceAnswers.Contact contact = TraceAnswers.Contact.of(f.presence(), f.venue(), f.visitor());
                 if (seen.add(contact.visitorId())) {
                     ids.add(f.visitor().visitorPublicId());
                 }
+                if (!scope.covers(f.venue().region())) {
+                    outside.computeIfAbsent(f.venue().region(), k -> new LinkedHashSet<>()).add(contact.visitorId());
+                    contact = contact.withoutIdentity();
+                }
                 contacts.add(contact);
             }
-            return new Answer<>(new TraceAnswers.Trace(caseRef, visits, contacts), ids);
+            List<TraceAnswers.RegionCount> counts = new ArrayList<>();
+            outside.forEach((region, visitors) -> counts.add(new TraceAnswers.RegionCount(region, visitors.size())));
+            return new Answer<>(new TraceAnswers.Trace(caseRef, visits, contacts, counts), ids);
         });
     }
 

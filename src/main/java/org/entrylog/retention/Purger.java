@@ -11,6 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.entrylog.audit.AuditLog;
 import org.entrylog.chain.ChainHead;
+import org.entrylog.official.Approvals;
+import org.entrylog.official.TraceReach;
 import org.entrylog.scan.ScanStore;
 import org.entrylog.store.Database;
 import org.entrylog.store.WriteQueue;
@@ -253,6 +255,11 @@ public final class Purger {
                 if (r[1] == 0) {
                     break;
                 }
+            }
+            if (!stopped) {
+                // what traces found and approvals go with the scans they refer to (docs/design.md, the approval rule)
+                writes.transaction(c -> TraceReach.deleteVisitsOlderThan(c, cutoff)
+                        + Approvals.deleteRequestedBefore(c, cutoff));
             }
             if (!stopped && auditCutoff != Long.MIN_VALUE) {
                 audit = writes.transaction(c -> {

@@ -22,6 +22,7 @@ final class Migrations {
         "005_official_totp.sql",
         "006_phone_hash_v2.sql",
         "007_devices.sql",
+        "008_approvals_regions.sql",
     };
 
     private Migrations() {}

@@ -8,6 +8,7 @@ import java.time.Clock;
 import org.entrylog.common.ApiException;
 import org.entrylog.common.Hashes;
 import org.entrylog.common.Ids;
+import org.entrylog.common.RegionCode;
 import org.entrylog.common.Text;
 import org.entrylog.store.Database;
 
@@ -62,18 +63,26 @@ public final class VenueService {
 
     /** Adds a venue (a command, or the demo venue at first start). */
     public NewVenue add(String name, String address) {
+        return add(name, address, null);
+    }
+
+    /** Adds a venue in a region (ISO 3166-2, such as {@code KR-41}; null: in no region). */
+    public NewVenue add(String name, String address, String region) {
+        String r = region == null ? null : RegionCode.require(region);
         String n = Text.require("name", name, MAX_NAME);
         String a = address == null || address.isBlank() ? null : Text.require("address", address, 300);
         byte[] publicId = Ids.newId();
         String code = Ids.encode(Ids.randomBytes(16));
         db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO venue(public_id, name, address, enrollment_code_hash, created_at) VALUES (?,?,?,?,?)")) {
+                    "INSERT INTO venue(public_id, name, address, enrollment_code_hash, created_at, region)"
+                            + " VALUES (?,?,?,?,?,?)")) {
                 ps.setBytes(1, publicId);
                 ps.setString(2, n);
                 ps.setString(3, a);
                 ps.setBytes(4, Hashes.secretHash(code));
                 ps.setLong(5, clock.millis());
+                ps.setString(6, r);
                 return ps.executeUpdate();
             }
         });
@@ -247,25 +256,25 @@ public final class VenueService {
         });
     }
 
-    /** A venue as official answers name it. */
-    public record Venue(long id, byte[] publicId, String name) {}
+    /** A venue as official answers name it; {@code region} is null when it lies in no region. */
+    public record Venue(long id, byte[] publicId, String name, String region) {}
 
     /** The venue with this public id, or null. */
     public static Venue byPublicId(Connection c, byte[] publicId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, public_id, name FROM venue WHERE public_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, public_id, name, region FROM venue WHERE public_id = ?")) {
             ps.setBytes(1, publicId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Venue(rs.getLong(1), rs.getBytes(2), rs.getString(3)) : null;
+                return rs.next() ? new Venue(rs.getLong(1), rs.getBytes(2), rs.getString(3), rs.getString(4)) : null;
             }
         }
     }
 
     /** The venue with this internal id, or null. */
     public static Venue byId(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, public_id, name FROM venue WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, public_id, name, region FROM venue WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Venue(rs.getLong(1), rs.getBytes(2), rs.getString(3)) : null;
+                return rs.next() ? new Venue(rs.getLong(1), rs.getBytes(2), rs.getString(3), rs.getString(4)) : null;
             }
         }
     }

@@ -192,8 +192,9 @@ class AuditTrailTest {
     @Test
     void historyShowsTheAccessToTheVisitorsConcernedAndToNobodyElse() {
         assertEquals(200, t.post("/api/traces", trace("CASE-2026-0001"), token).status());
+        // a venue list within the trace's reach (the case's visit at T), under the trace's caseRef
         assertEquals(200, t.get("/api/venues/" + door.venueId() + "/visits?from=" + T + "&to=" + T
-                + "&caseRef=CASE-2026-0009", token).status());
+                + "&caseRef=CASE-2026-0001", token).status());
         JsonNode caseHistory = t.get("/api/visitors/" + caseV.id() + "/history", caseV.secret()).json();
         assertEquals(1, caseHistory.path("visits").size());
         assertEquals("Cafe", caseHistory.path("visits").get(0).path("venueName").asText());
@@ -201,7 +202,7 @@ class AuditTrailTest {
         assertEquals("in", caseHistory.path("visits").get(0).path("direction").asText());
         // newest first: the venue query (which returned only the case's scan at T), then the trace
         assertEquals(2, caseHistory.path("accesses").size(), caseHistory.toString());
-        assertEquals("CASE-2026-0009", caseHistory.path("accesses").get(0).path("caseRef").asText());
+        assertEquals("CASE-2026-0001", caseHistory.path("accesses").get(0).path("caseRef").asText());
         assertEquals("CASE-2026-0001", caseHistory.path("accesses").get(1).path("caseRef").asText());
         assertEquals(T.plus(Duration.ofDays(1)).toString(), caseHistory.path("accesses").get(1).path("at").asText());
 

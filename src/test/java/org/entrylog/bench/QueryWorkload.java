@@ -152,7 +152,8 @@ final class QueryWorkload {
                         meta.casePhones().get(rnd.nextInt(meta.casePhones().size()))).orElseThrow());
                 long t2 = System.nanoTime();
                 traces.trace("BENCH-2026-1", phoneHash, gen - Duration.ofDays(14).toMillis(), gen,
-                        Duration.ofMinutes(30).toMillis(), gen - Duration.ofDays(28).toMillis());
+                        Duration.ofMinutes(30).toMillis(), gen - Duration.ofDays(28).toMillis(),
+                        org.entrylog.official.RegionScope.NATIONAL);
                 long t3 = System.nanoTime();
                 if (i >= 0) {
                     visits[i] = t1 - t0;

@@ -125,8 +125,12 @@ class ExportRoundTripTest {
             TestApp.Visitor v = t.register("@Lee", "010-1234-5678");
             Officials.scanAt(t, door, v, T, "in");
             t.clock.set(T.plus(Duration.ofHours(1)));
+            String token = Officials.token(t, "kim");
+            // a venue is listed only within the reach of a trace under the same caseRef
+            assertEquals(200, t.post("/api/traces", Officials.trace("010-1234-5678", T.minusSeconds(60),
+                    T.plusSeconds(60), 30, "CASE-7"), token).status());
             TestApp.Response r = t.get("/api/venues/" + door.venueId() + "/visits?from=" + T.minusSeconds(1) + "&to="
-                    + T.plusSeconds(1) + "&caseRef=CASE-7", Officials.token(t, "kim"));
+                    + T.plusSeconds(1) + "&caseRef=CASE-7", token);
             assertEquals(200, r.status(), r.body());
             Run opened = run(r.body(), "unseal", "--key", dir.resolve("authority-private.pem").toString(), "--csv");
             assertEquals(0, opened.exit(), opened.out());

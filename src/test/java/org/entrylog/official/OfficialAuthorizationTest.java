@@ -55,11 +55,15 @@ class OfficialAuthorizationTest {
         Map<String, Function<String, TestApp.Response>> m = new LinkedHashMap<>();
         m.put("POST /api/traces", b -> t.post("/api/traces", Officials.trace("010-1234-5678",
                 NOW.minus(Duration.ofDays(1)), NOW, 30, "CASE-2026-0001"), b));
-        m.put("GET /api/venues/{venueId}/visits", b -> t.get("/api/venues/" + device.venueId() + "/visits?from="
-                + NOW.minus(Duration.ofDays(1)) + "&to=" + NOW + "&caseRef=CASE-2026-0001", b));
+        // within the reach of the trace above (the case's visit an hour ago, 30 minutes either side)
+        String reach = "?from=" + NOW.minus(Duration.ofMinutes(90)) + "&to=" + NOW.minus(Duration.ofMinutes(30))
+                + "&caseRef=CASE-2026-0001";
+        m.put("GET /api/venues/{venueId}/visits", b -> t.get("/api/venues/" + device.venueId() + "/visits" + reach,
+                b));
         m.put("GET /api/venues/{venueId}/visits (csv)", b -> t.send(HttpRequest.newBuilder(URI.create(t.base
-                + "/api/venues/" + device.venueId() + "/visits?from=" + NOW.minus(Duration.ofDays(1)) + "&to=" + NOW
-                + "&caseRef=CASE-2026-0001")).header("Accept", "text/csv").GET(), b));
+                + "/api/venues/" + device.venueId() + "/visits" + reach)).header("Accept", "text/csv").GET(), b));
+        m.put("GET /api/sessions/current", b -> t.get("/api/sessions/current", b));
+        m.put("GET /api/approvals", b -> t.get("/api/approvals", b));
         return m;
     }
 
