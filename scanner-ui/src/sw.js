@@ -28,6 +28,7 @@ const PRECACHE = [
   '/assets/scan/sync.js',
   '/assets/scan/tablet.js',
   '/assets/pass.js',
+  '/assets/pass/bundle.js',
   '/assets/icon.svg',
   '/assets/icons/accepted.svg',
   '/assets/icons/duplicate.svg',
