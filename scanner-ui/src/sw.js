@@ -19,6 +19,7 @@ const PRECACHE = [
   '/assets/app.css',
   '/assets/common.js',
   '/assets/i18n.js',
+  '/assets/idb.js',
   '/assets/queue.js',
   '/assets/scan.js',
   '/assets/scan/camera.js',

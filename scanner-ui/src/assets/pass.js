@@ -25,6 +25,7 @@ let historyTimer = null;
 let offlinePasses = [];
 let offlineMode = false;
 let bundleFetching = false;
+let bundleRetryAt = 0;
 let bundleReady = Promise.resolve();
 // ---- end offline passes ----
 
@@ -242,6 +243,9 @@ function lost() {
   clearInterval(historyTimer);
   pass = null;
   storageSet(KEY_PASS, null);
+  offlinePasses = []; // passes of a registration that is gone are refused at the door
+  offlineMode = false;
+  bundle.forgetAll();
   $('qr').removeAttribute('src');
   show($('pass-section'), false);
   show($('history-section'), false);
@@ -363,8 +367,9 @@ function loadBundle() {
 /** Fetches a new bundle while online when the stored one runs low; failures wait for the next renewal. */
 async function refreshBundle() {
   await bundleReady;
-  if (!visitor || bundleFetching || !bundle.runningLow(offlinePasses, Date.now())) return;
+  if (!visitor || bundleFetching || Date.now() < bundleRetryAt || !bundle.runningLow(offlinePasses, Date.now())) return;
   bundleFetching = true;
+  bundleRetryAt = Date.now() + 5 * 60 * 1000; // a refused or failed fetch is tried again in 5 min, not at every renewal
   const id = visitor.visitorId;
   try {
     const path = `/api/visitors/${encodeURIComponent(id)}/pass-bundle`;
@@ -372,6 +377,7 @@ async function refreshBundle() {
     if (visitor && visitor.visitorId === id && res.data && Array.isArray(res.data.passes)) {
       offlinePasses = await bundle.save(id, res.data.passes);
       $('pass-section').dataset.offlinePasses = String(offlinePasses.length);
+      bundleRetryAt = 0;
     }
   } catch {
     // offline, rate-limited or refused: the live pass decides what the page shows

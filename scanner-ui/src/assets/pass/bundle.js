@@ -10,47 +10,9 @@
 // by more than the two-minute grace shows a code the door refuses (token_expired), as it would
 // show a wrong time; phones take their clock from the network, so this is rare.
 
-const DB_NAME = 'entrylog-pass';
-const STORE = 'bundle';
-let dbPromise = null;
+import { objectStore } from '../idb.js';
 
-function db() {
-  if (!dbPromise) {
-    dbPromise = new Promise((resolve, reject) => {
-      if (!('indexedDB' in window)) {
-        reject(new Error('IndexedDB is not available'));
-        return;
-      }
-      const req = indexedDB.open(DB_NAME, 1);
-      req.onupgradeneeded = () => {
-        const d = req.result;
-        if (!d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE, { keyPath: 'visitorId' });
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-      req.onblocked = () => reject(new Error('IndexedDB blocked'));
-    });
-    dbPromise.catch(() => {
-      dbPromise = null;
-    });
-  }
-  return dbPromise;
-}
-
-async function run(mode, fn) {
-  const d = await db();
-  return new Promise((resolve, reject) => {
-    const tx = d.transaction(STORE, mode);
-    let result;
-    const req = fn(tx.objectStore(STORE));
-    if (req) req.onsuccess = () => {
-      result = req.result;
-    };
-    tx.oncomplete = () => resolve(result);
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error || new Error('transaction aborted'));
-  });
-}
+const run = objectStore('entrylog-pass', 'bundle', { keyPath: 'visitorId' });
 
 /** Keeps only well-formed passes, in slot order. */
 function clean(passes) {

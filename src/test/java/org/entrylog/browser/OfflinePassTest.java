@@ -86,7 +86,8 @@ class OfflinePassTest {
                 assertEquals(null, b.attr("#offline-label", "hidden"));
                 assertEquals("Offline pass", b.text("#offline-label"));
                 assertTrue(b.text("#countdown").startsWith("Offline pass, valid until"), b.text("#countdown"));
-                assertEquals("none", b.js("return getComputedStyle(document.getElementById('qr')).filter"), "no blur");
+                b.waitUntil("no blur", Duration.ofSeconds(1),
+                        () -> "none".equals(b.js("return getComputedStyle(document.getElementById('qr')).filter")));
                 token = decode(b.attr("#qr", "src"));
                 byte[] raw = Base64.getUrlDecoder().decode(token);
                 assertEquals(PassToken.VERSION_SLOT, raw[0], "a slot pass of the bundle");
