@@ -3,12 +3,14 @@
 //
 // Stored in localStorage: the visitor id and secret (entrylog.visitor) and the current pass
 // (entrylog.pass), so a reload shows the same still-valid code without a new request.
+// In IndexedDB (pass/bundle.js): the offline passes, shown when the server cannot be reached.
 import { t } from './i18n.js';
 import {
   ApiError, NetworkError, api, clear, el, errorMessage, errorText, fmtDateTime, initPage, keepScreenOn, registerServiceWorker, show,
   storageGet, storageSet, twoStepButton,
 } from './common.js';
 import { readBack } from './phone.js';
+import * as bundle from './pass/bundle.js';
 
 const KEY_VISITOR = 'entrylog.visitor';
 const KEY_PASS = 'entrylog.pass';
@@ -22,6 +24,13 @@ let retryTimer = null;
 let historyTimer = null;
 // What the polite live region last said about which pass (see announce()).
 let announced = { token: null, soon: false };
+// ---- offline passes (docs/design.md pass-bundle) ----
+let offlinePasses = [];
+let offlineMode = false;
+let bundleFetching = false;
+let bundleRetryAt = 0;
+let bundleReady = Promise.resolve();
+// ---- end offline passes ----
 
 initPage();
 keepScreenOn();
@@ -102,6 +111,7 @@ function start() {
   show($('pass-section'), true);
   show($('history-section'), true);
   show($('forget-visitor'), true);
+  loadBundle();
   if (pass && pass.qrPng && pass.localExpiry - Date.now() > 3000) {
     showPass();
     scheduleRenewal();
@@ -120,6 +130,9 @@ function forgetLocal() {
   pass = null;
   storageSet(KEY_VISITOR, null);
   storageSet(KEY_PASS, null);
+  offlinePasses = [];
+  offlineMode = false;
+  bundle.forgetAll();
   $('qr').removeAttribute('src');
   clear($('visits'));
   clear($('accesses'));
@@ -222,6 +235,9 @@ async function renew(manual = false) {
     pass = { token: d.token, expiresAt: d.expiresAt, qrPng: d.qrPng, localExpiry, issuedLocal: Date.now() };
     storageSet(KEY_PASS, pass);
     setStatus('');
+    offlineMode = false;
+    show($('offline-label'), false);
+    refreshBundle();
     renewing = false; // before showPass(), whose tick() would otherwise say "Renewing…" over the new code
     showPass();
     scheduleRenewal();
@@ -230,7 +246,8 @@ async function renew(manual = false) {
       lost();
     } else if (err instanceof ApiError && err.status === 429) {
       retryLater(err.retryAfter || 5, 'ratelimited');
-    } else if (err instanceof NetworkError) {
+    } else if (err instanceof NetworkError || (err instanceof ApiError && err.status >= 500)) {
+      enterOffline();
       retryLater(5, 'offline');
     } else {
       setStatus(errorText(err), 'error');
@@ -246,7 +263,7 @@ function retryLater(seconds, kind) {
   const until = Date.now() + seconds * 1000;
   const update = () => {
     if (kind === 'ratelimited') setStatus(t('pass.ratelimited', { s: Math.max(0, Math.ceil((until - Date.now()) / 1000)) }), 'warning');
-    else if (kind === 'offline') setStatus(t('pass.offline'), 'warning');
+    else if (kind === 'offline') setStatus(t(offlineMode ? 'pass.offline.shown' : 'pass.offline'), 'warning');
   };
   update();
   clearTimeout(retryTimer);
@@ -268,6 +285,9 @@ function lost() {
   clearInterval(historyTimer);
   pass = null;
   storageSet(KEY_PASS, null);
+  offlinePasses = []; // passes of a registration that is gone are refused at the door
+  offlineMode = false;
+  bundle.forgetAll();
   $('qr').removeAttribute('src');
   show($('pass-section'), false);
   show($('history-section'), false);
@@ -292,6 +312,7 @@ function scheduleRenewal() {
 }
 
 function tick() {
+  if (offlineMode && tickOffline()) return;
   if (!visitor || !pass) {
     $('countdown').textContent = pass === null && visitor ? t('pass.renewing') : '';
     return;
@@ -337,6 +358,7 @@ async function loadHistory() {
     const res = await api('GET', path, { token: visitor.secret });
     show(error, false);
     renderHistory(res.data || {});
+    pruneBundle(res.data || {});
   } catch (err) {
     // Only the pass endpoint decides that the registration is gone (its next renewal is
     // seconds away): a history that cannot be read must not take the QR off the screen.
@@ -386,3 +408,82 @@ async function loadRetention() {
     // keep the generic sentence ("after the legal retention period")
   }
 }
+
+// ---- offline passes (docs/design.md pass-bundle) ----
+
+function loadBundle() {
+  const id = visitor.visitorId;
+  bundleReady = bundle.load(id).then((passes) => {
+    if (!visitor || visitor.visitorId !== id) return;
+    offlinePasses = passes;
+    $('pass-section').dataset.offlinePasses = String(offlinePasses.length);
+    // Known to be offline: show the slot's pass at once rather than after a failed renewal.
+    if (navigator.onLine === false) enterOffline();
+  });
+}
+
+/** Fetches a new bundle while online when the stored one runs low; failures wait for the next renewal. */
+async function refreshBundle() {
+  await bundleReady;
+  if (!visitor || bundleFetching || Date.now() < bundleRetryAt || !bundle.runningLow(offlinePasses, Date.now())) return;
+  bundleFetching = true;
+  bundleRetryAt = Date.now() + 5 * 60 * 1000; // a refused or failed fetch is tried again in 5 min, not at every renewal
+  const id = visitor.visitorId;
+  try {
+    const path = `/api/visitors/${encodeURIComponent(id)}/pass-bundle`;
+    const res = await api('POST', path, { token: visitor.secret, timeoutMs: 20000 });
+    if (visitor && visitor.visitorId === id && res.data && Array.isArray(res.data.passes)) {
+      offlinePasses = await bundle.save(id, res.data.passes);
+      $('pass-section').dataset.offlinePasses = String(offlinePasses.length);
+      bundleRetryAt = 0;
+    }
+  } catch {
+    // offline, rate-limited or refused: the live pass decides what the page shows
+  } finally {
+    bundleFetching = false;
+  }
+}
+
+/** Drops the passes the history shows spent, and those of slots that are over (bundle.prune). */
+async function pruneBundle(data) {
+  await bundleReady;
+  if (!visitor || !offlinePasses.length) return;
+  const times = (Array.isArray(data.visits) ? data.visits : []).map((v) => Date.parse(v.scannedAt)).filter(Number.isFinite);
+  const kept = bundle.prune(offlinePasses, Date.now(), times);
+  if (kept.length === offlinePasses.length) return;
+  offlinePasses = kept;
+  $('pass-section').dataset.offlinePasses = String(kept.length);
+  try {
+    await bundle.save(visitor.visitorId, kept);
+  } catch {
+    // kept in memory; pruned again at the next history
+  }
+}
+
+/** The server cannot be reached: show the current slot's offline pass, if there is one. */
+function enterOffline() {
+  if (!visitor || !bundle.current(offlinePasses, Date.now())) return;
+  offlineMode = true;
+  tick();
+}
+
+/** Shows the offline pass of the slot holding now; false when there is none (the page falls back). */
+function tickOffline() {
+  const now = Date.now();
+  const p = bundle.current(offlinePasses, now);
+  const label = $('offline-label');
+  if (!p) {
+    offlineMode = false;
+    show(label, false);
+    return false;
+  }
+  const img = $('qr');
+  if (img.getAttribute('src') !== p.qrPng) img.setAttribute('src', p.qrPng);
+  $('qr-box').dataset.state = 'offline';
+  show(label, true);
+  const until = new Date(p.to).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  $('countdown').textContent = t('pass.offline.until', { time: until });
+  $('countdown-bar').style.transform = `scaleX(${Math.max(0, Math.min(1, (p.to - now) / (p.to - p.from))).toFixed(3)})`;
+  return true;
+}
+// ---- end offline passes ----

@@ -6,49 +6,9 @@
 // secret travels with the item so that items recorded before a re-enrollment are still
 // sent as the device that recorded them (never attributed to another venue).
 
-const DB_NAME = 'entrylog-scanner';
-const STORE = 'queue';
-let dbPromise = null;
+import { objectStore } from './idb.js';
 
-function db() {
-  if (!dbPromise) {
-    dbPromise = new Promise((resolve, reject) => {
-      if (!('indexedDB' in window)) {
-        reject(new Error('IndexedDB is not available'));
-        return;
-      }
-      const req = indexedDB.open(DB_NAME, 1);
-      req.onupgradeneeded = () => {
-        const d = req.result;
-        if (!d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-      req.onblocked = () => reject(new Error('IndexedDB blocked'));
-    });
-    dbPromise.catch(() => {
-      dbPromise = null;
-    });
-  }
-  return dbPromise;
-}
-
-async function run(mode, fn) {
-  const d = await db();
-  return new Promise((resolve, reject) => {
-    const tx = d.transaction(STORE, mode);
-    const store = tx.objectStore(STORE);
-    let result;
-    const req = fn(store);
-    if (req) req.onsuccess = () => {
-      result = req.result;
-    };
-    // Resolve only when the transaction is durable, not when the request succeeds.
-    tx.oncomplete = () => resolve(result);
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error || new Error('transaction aborted'));
-  });
-}
+const run = objectStore('entrylog-scanner', 'queue', { keyPath: 'id', autoIncrement: true });
 
 /** Adds an item; resolves with its id once committed. */
 export function add(item) {

@@ -27,6 +27,8 @@ import org.entrylog.official.SecondFactors;
 import org.entrylog.official.Sessions;
 import org.entrylog.official.TotpSecrets;
 import org.entrylog.official.TraceService;
+import org.entrylog.pass.PassBundleController;
+import org.entrylog.pass.PassBundles;
 import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.PassController;
 import org.entrylog.pass.QrRenderer;
@@ -62,6 +64,7 @@ import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
 import org.entrylog.web.Metrics;
 import org.entrylog.web.AuthorityPage;
+import org.entrylog.web.RateLimiter;
 import org.entrylog.web.Tls;
 import org.entrylog.transparency.Checkpoints;
 import org.entrylog.transparency.Receipts;
@@ -176,6 +179,9 @@ public final class Entrylog implements AutoCloseable {
         int max = config.maxBodyBytes();
         Limits limits = Limits.from(config, clock);
         var passes = new PassController(visitors, passCodec, new QrRenderer(), keys, clock, config.tokenTtl(), limits, metrics);
+        var bundles = new PassBundleController(visitors, new PassBundles(passCodec, new QrRenderer(), clock,
+                config.offlinePassSlot(), config.offlinePassHorizon()),
+                new RateLimiter(config.limits().get("bundle"), clock, config.rateLimits()));
         var visitorApi = new VisitorController(visitors, max, limits);
         var devices = new DeviceController(venues, writes, max, limits);
         var scanApi = new ScanController(scans, visitors, max, limits, metrics);
@@ -197,6 +203,8 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("POST", "/api/visitors", Role.ANYONE, visitorApi::register));
         r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue)
                 .throttledBy(passes::throttle));
+        r.add(new Route("POST", "/api/visitors/{visitorId}/pass-bundle", Role.VISITOR, bundles::issue)
+                .throttledBy(bundles::throttle));
         r.add(new Route("GET", "/api/visitors/{visitorId}/history", Role.VISITOR, history::history));
         r.add(new Route("POST", "/api/devices", Role.ANYONE, devices::enroll));
         r.add(new Route("POST", "/api/scans", Role.DEVICE, scanApi::scan));

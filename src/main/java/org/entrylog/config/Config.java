@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param trustedProxies         {@code ENTRYLOG_TRUSTED_PROXIES}: addresses of reverse proxies whose {@code X-Forwarded-For} is believed
  * @param limits                 rate limits by name, each {@code ENTRYLOG_RATE_LIMIT_<NAME>} as {@code N/PERIOD}
  * @param checkpointInterval     how often signed checkpoints of the logs are taken ({@code ENTRYLOG_CHECKPOINT_MINUTES}, 1–1440, default 60)
+ * @param offlinePassSlot        slot of an offline bundle's passes ({@code ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES}, a divisor of 60, default 10)
+ * @param offlinePassHorizon     how far ahead a bundle reaches ({@code ENTRYLOG_OFFLINE_PASS_HOURS}, 1–72, default 24)
  */
 public record Config(
         Path dataDir,
@@ -46,14 +48,17 @@ public record Config(
         int maxBodyBytes,
         java.util.Set<String> trustedProxies,
         Map<String, RateLimit> limits,
-        Duration checkpointInterval) {
+        Duration checkpointInterval,
+        Duration offlinePassSlot,
+        Duration offlinePassHorizon) {
 
     /** Default rate limits: generous for people, tight for scripts. */
     public static final Map<String, String> DEFAULT_LIMITS = Map.of(
             "registration", "20/2m",   // per client address: 600 an hour sustained (carrier NAT shares addresses)
             "pass", "10/20s",          // per visitor: a page renews every ~25 s; 1 every 2 s sustained
             "enrollment", "10/10m",    // per client address: codes are 128-bit, this only slows noise
-            "scan", "120/1m");         // per device: a busy door scans ~1 a second
+            "scan", "120/1m",          // per device: a busy door scans ~1 a second
+            "bundle", "6/1h");         // per visitor: 144 signatures each; a phone fetches one every ~12 h
     // sign-ins are throttled by failures per account and address: official.LoginThrottle
 
     public static final int DEFAULT_PORT = 7070;
@@ -71,7 +76,8 @@ public record Config(
             "ENTRYLOG_AUDIT_RETENTION_DAYS", "ENTRYLOG_OFFLINE_WINDOW_HOURS", "ENTRYLOG_DEFAULT_COUNTRY",
             "ENTRYLOG_PUBLIC_URL", "ENTRYLOG_AUTHORITY_PUBLIC_KEY", "ENTRYLOG_RATE_LIMITS", "ENTRYLOG_TLS",
             "ENTRYLOG_TLS_CERT", "ENTRYLOG_TLS_KEY", "ENTRYLOG_TRUSTED_PROXIES", "ENTRYLOG_LOG_FORMAT",
-            "ENTRYLOG_LOG_LEVEL", "ENTRYLOG_CHECKPOINT_MINUTES");
+            "ENTRYLOG_LOG_LEVEL", "ENTRYLOG_CHECKPOINT_MINUTES",
+            "ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES", "ENTRYLOG_OFFLINE_PASS_HOURS");
     public static final String FILE = "entrylog.properties";
 
     /**
@@ -128,7 +134,21 @@ public record Config(
                 64 * 1024,
                 r.list("ENTRYLOG_TRUSTED_PROXIES"),
                 r.limits(),
-                Duration.ofMinutes(r.integer("ENTRYLOG_CHECKPOINT_MINUTES", 60, 1, 1440)));
+                Duration.ofMinutes(r.integer("ENTRYLOG_CHECKPOINT_MINUTES", 60, 1, 1440)),
+                Duration.ofMinutes(r.integer("ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES", 10, 1, 60)),
+                // at most 72: pass.PassCodec.MAX_SLOT_AHEAD, how far ahead of its signing a slot pass is believed
+                Duration.ofHours(r.integer("ENTRYLOG_OFFLINE_PASS_HOURS", 24, 1, 72)));
+        if (60 % c.offlinePassSlot.toMinutes() != 0) {
+            // slots are aligned to the slot length in UTC; a divisor of the hour puts every slot
+            // boundary at the same minutes of every hour (:00, :10, …), which people can read
+            throw new ConfigException("ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, "
+                    + "30 or 60), was " + c.offlinePassSlot.toMinutes());
+        }
+        if (c.offlinePassHorizon.dividedBy(c.offlinePassSlot) > 1440) {
+            // one signature and one QR image per slot: bounds the cost and size of one bundle
+            throw new ConfigException("ENTRYLOG_OFFLINE_PASS_HOURS / ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES makes more than 1440 "
+                    + "passes per bundle; use longer slots or fewer hours");
+        }
         if (c.offlineWindow.compareTo(java.time.Duration.ofDays(c.retentionDays)) >= 0) {
             // a scan older than the cut-off would be accepted only to be purged at the next round
             throw new ConfigException("ENTRYLOG_OFFLINE_WINDOW_HOURS (" + c.offlineWindow.toHours()
@@ -143,7 +163,7 @@ public record Config(
     public Config withPort(int newPort) {
         return new Config(dataDir, newPort, tokenTtl, retentionDays, auditRetentionDays, offlineWindow,
                 defaultCountry, publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes, trustedProxies, limits,
-                checkpointInterval);
+                checkpointInterval, offlinePassSlot, offlinePassHorizon);
     }
 
     public boolean tlsEnabled() {
@@ -175,6 +195,8 @@ public record Config(
         m.put("trustedProxies", trustedProxies);
         m.put("tls", tlsCert.isPresent() ? "pem" : tls.isEmpty() ? "off" : tls);
         m.put("checkpointMinutes", checkpointInterval.toMinutes());
+        m.put("offlinePassSlotMinutes", offlinePassSlot.toMinutes());
+        m.put("offlinePassHours", offlinePassHorizon.toHours());
         return m;
     }
 

@@ -26,6 +26,12 @@ import org.entrylog.store.FilePermissions;
 public final class PassCodec {
     public static final String PSEUDONYM_KEY_FILE = "pass-pseudonym.key";
     private static final long MAX_LIFETIME_SECONDS = 3600;
+    /**
+     * How far ahead of its signing a slot pass's slot may begin (the longest bundle the settings
+     * allow). A replaced key signed nothing after it was replaced, so a slot pass of it whose slot
+     * begins later than this after the replacement is refused, however its bytes were made.
+     */
+    public static final java.time.Duration MAX_SLOT_AHEAD = java.time.Duration.ofHours(72);
 
     private final SigningKeys keys;
     private final SecretKeySpec pseudonymKey;
@@ -72,6 +78,24 @@ public final class PassCodec {
         return Ids.encode(raw);
     }
 
+    // ---- offline bundles (docs/design.md pass-bundle) ----
+
+    /**
+     * A signed single-use pass for one slot of an offline bundle, valid from {@code notBefore} to
+     * {@code expiresAt} (token version 2). Like every pass it has its own random token id, so its
+     * encrypted pseudonym shares no bytes with the other passes of the bundle.
+     */
+    public String issueSlot(byte[] visitorId, Instant notBefore, Instant expiresAt) {
+        SigningKeys.Key key = keys.active();
+        byte[] tokenId = Ids.newId();
+        byte[] raw = PassToken.body(PassToken.VERSION_SLOT, key.kidBytes(), tokenId, crypt(tokenId, visitorId),
+                notBefore.getEpochSecond(), expiresAt.getEpochSecond());
+        byte[] sig = SigningKeys.sign(key, raw, 0, PassToken.SIGNED_LENGTH);
+        System.arraycopy(sig, 0, raw, PassToken.SIGNED_LENGTH, sig.length);
+        return Ids.encode(raw);
+    }
+    // ---- end offline bundles ----
+
     /**
      * Parses and checks a pass: the signature is checked, with the key named by its kid and the
      * fixed algorithm, before any field is trusted (docs/threat-model.md T3–T5). Times are checked by the caller.
@@ -87,18 +111,22 @@ public final class PassCodec {
             throw badSignature();
         }
         ByteBuffer b = ByteBuffer.wrap(raw, 39, 16);
-        long iat = b.getLong();
+        long iat = b.getLong(); // for a slot pass (version 2): notBefore
         long exp = b.getLong();
         if (exp <= iat || exp - iat > MAX_LIFETIME_SECONDS) {
             throw PassToken.malformed();
         }
-        // A replaced key vouches only for passes it signed before it was replaced.
-        if (key.retiredAt() != null && iat > key.retiredAt().getEpochSecond()) {
+        boolean slot = raw[0] == PassToken.VERSION_SLOT;
+        // A replaced key vouches only for passes it signed before it was replaced; a slot pass may
+        // begin up to MAX_SLOT_AHEAD after it was signed.
+        long signedNoEarlierThan = slot ? iat - MAX_SLOT_AHEAD.toSeconds() : iat;
+        if (key.retiredAt() != null && signedNoEarlierThan > key.retiredAt().getEpochSecond()) {
             throw badSignature();
         }
         byte[] tokenId = PassToken.slice(raw, 7, 16);
         byte[] visitorId = crypt(tokenId, PassToken.slice(raw, 23, 16));
-        return new PassToken(kid, tokenId, visitorId, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp));
+        return new PassToken(kid, tokenId, visitorId, slot ? null : Instant.ofEpochSecond(iat),
+                Instant.ofEpochSecond(exp), Instant.ofEpochSecond(iat));
     }
 
     private static ApiException badSignature() {

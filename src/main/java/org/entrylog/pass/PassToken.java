@@ -22,19 +22,36 @@ import org.entrylog.common.Ids;
  *  55     64   Ed25519 signature over bytes 0–54
  * </pre>
  *
+ * <p><b>Version 2, a slot pass of an offline bundle</b> (see PassBundles): the same layout, but
+ * bytes 39–46 hold {@code notBefore}, the start of the pass's slot, instead of the issue time. A
+ * slot pass carries no issue time on purpose: all passes of one bundle are signed in the same
+ * second, and that second would be a common value linking them (docs/threat-model.md T40). The
+ * version byte is signed, so a version-1 pass cannot be read as a version-2 one or back.
+ *
+ * <p>{@code notBefore} is where validity begins: the issue time for version 1, the slot's start for
+ * version 2; {@code issuedAt} is null for version 2.
+ *
  * <p>There is no algorithm field: the server alone fixes the algorithm, so {@code alg:none} or
  * an HMAC keyed with the public key cannot even be expressed (docs/threat-model.md T4).
  */
-public record PassToken(byte[] kid, byte[] tokenId, byte[] visitorId, Instant issuedAt, Instant expiresAt) {
+public record PassToken(byte[] kid, byte[] tokenId, byte[] visitorId, Instant issuedAt, Instant expiresAt,
+                        Instant notBefore) {
     public static final int VERSION = 1;
+    /** A slot pass of an offline bundle: bytes 39–46 are {@code notBefore}. */
+    public static final int VERSION_SLOT = 2;
     public static final int SIGNED_LENGTH = 55;
     public static final int LENGTH = SIGNED_LENGTH + 64;
     public static final int TEXT_LENGTH = Ids.encodedLength(LENGTH);
 
     /** The unsigned body; {@code pseudonym} is the encrypted visitor id. */
     static byte[] body(byte[] kid, byte[] tokenId, byte[] pseudonym, long issuedAt, long expiresAt) {
+        return body(VERSION, kid, tokenId, pseudonym, issuedAt, expiresAt);
+    }
+
+    /** The unsigned body of either version; {@code from} is the issue time (1) or {@code notBefore} (2). */
+    static byte[] body(int version, byte[] kid, byte[] tokenId, byte[] pseudonym, long from, long expiresAt) {
         return ByteBuffer.allocate(LENGTH)
-                .put((byte) VERSION).put(kid).put(tokenId).put(pseudonym).putLong(issuedAt).putLong(expiresAt)
+                .put((byte) version).put(kid).put(tokenId).put(pseudonym).putLong(from).putLong(expiresAt)
                 .array();
     }
 
@@ -45,7 +62,7 @@ public record PassToken(byte[] kid, byte[] tokenId, byte[] visitorId, Instant is
      */
     static byte[] decodeText(String text) {
         byte[] raw = text == null ? null : Ids.decode(text, LENGTH);
-        if (raw == null || raw[0] != VERSION) {
+        if (raw == null || (raw[0] != VERSION && raw[0] != VERSION_SLOT)) {
             throw malformed();
         }
         return raw;

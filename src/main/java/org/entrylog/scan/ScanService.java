@@ -112,7 +112,7 @@ public final class ScanService {
     private WriteQueue.Pending<Result> submit(Device device, Request req) {
         PassToken pass = passes.verify(req.token());
         Instant received = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        ScanTime t = ScanTime.decide(received, req.scannedAt(), offlineWindow, pass.issuedAt(), pass.expiresAt());
+        ScanTime t = ScanTime.decide(received, req.scannedAt(), offlineWindow, pass.notBefore(), pass.expiresAt());
         long visitorId = visitors.internalId(pass.visitorId());
         if (visitorId < 0) {
             throw ApiException.forbidden("This pass belongs to a registration that no longer exists.");

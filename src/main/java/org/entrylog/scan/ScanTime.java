@@ -14,7 +14,9 @@ import org.entrylog.common.ErrorCode;
  * than {@link #CLOCK_GRACE} ahead of the server, not before the pass was issued. When the tablet's
  * clock is visibly wrong the server's time decides, and the tablet's claim is kept in
  * {@code device_time} as a flag (docs/threat-model.md, T17). Then the pass must be valid at that
- * moment: {@code issuedAt − 2 min ≤ scannedAt ≤ expiresAt}.
+ * moment: {@code issuedAt − 2 min ≤ scannedAt ≤ expiresAt}. For a slot pass of an offline bundle
+ * the pass's {@code notBefore} stands in for {@code issuedAt}: it counts from two minutes before
+ * its slot begins, whenever it was signed.
  *
  * @param scannedAt  the time recorded for the scan
  * @param deviceTime the tablet's claim in epoch millis when it was overruled, else null
@@ -24,7 +26,8 @@ public record ScanTime(Instant scannedAt, Long deviceTime) {
     public static final Duration CLOCK_GRACE = Duration.ofMinutes(2);
 
     /**
-     * Decides the time of a scan. {@code issuedAt} and {@code expiresAt} are the pass's, or both null
+     * Decides the time of a scan. {@code issuedAt} (where the pass's validity begins: its issue time,
+     * or a slot pass's {@code notBefore}) and {@code expiresAt} are the pass's, or both null
      * for a manual entry (which has no pass). Throws a 400 for a claim beyond the offline window and
      * a 422 {@code token_expired} when the pass is not valid at the decided time.
      */

@@ -12,8 +12,10 @@ import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.entrylog.common.Ids;
+import org.entrylog.pass.PassBundles;
 import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.PassToken;
+import org.entrylog.pass.QrRenderer;
 import org.entrylog.pass.SigningKeys;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,6 +43,7 @@ public class CryptoBench {
     private PublicKey jdkKey;
     private String token;
     private byte[] visitor;
+    private PassBundles bundles;
 
     @Setup
     public void setup() throws Exception {
@@ -50,6 +53,8 @@ public class CryptoBench {
         codec = new PassCodec(keys, PassCodec.pseudonymKey(dir));
         visitor = Ids.newId();
         token = codec.issue(visitor, Instant.now(), 30);
+        bundles = new PassBundles(codec, new QrRenderer(), Clock.systemUTC(), java.time.Duration.ofMinutes(10),
+                java.time.Duration.ofHours(24));
         message = java.util.Arrays.copyOf(Ids.decode(token, PassToken.LENGTH), PassToken.SIGNED_LENGTH);
         signature = SigningKeys.sign(key, message, 0, message.length);
         byte[] raw = key.publicKey().getEncoded();
@@ -89,5 +94,11 @@ public class CryptoBench {
     @Benchmark
     public PassToken passVerify() {
         return codec.verify(token);
+    }
+
+    /** A whole offline bundle: 144 slot passes (10-minute slots for 24 h), each signed and drawn as a QR. */
+    @Benchmark
+    public PassBundles.Bundle passBundle() {
+        return bundles.issue(visitor);
     }
 }

@@ -34,6 +34,7 @@ class ConsoleApprovalTest {
         b.waitFor("#login-form", Duration.ofSeconds(5));
         b.type("#login-username", username);
         b.type("#login-password", Officials.PASSWORD);
+        b.type("#login-totp", Officials.code(app, username));
         b.el("#login-submit").click();
         b.waitUntil("the trace form", Duration.ofSeconds(10), () -> b.attr("#trace-section", "hidden") == null);
         b.waitUntil("the region scope", Duration.ofSeconds(10), () -> b.attr("#region-scope", "hidden") == null);
@@ -53,6 +54,7 @@ class ConsoleApprovalTest {
             assertEquals(201, app.scan(door, app.pass(contact)).status());
             new OfficialAccounts(app.app.db, new Passwords(), app.clock).add("inspector.kim", Officials.PASSWORD,
                     RegionScope.parse("KR-41"));
+            Officials.enroll(app, "inspector.kim"); // its second factor, as official add gives one
             Officials.add(app, "inspector.lee");
 
             b.viewport(1280, 900, false);

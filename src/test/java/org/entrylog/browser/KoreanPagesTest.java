@@ -121,6 +121,7 @@ class KoreanPagesTest {
 
             // A trace outside retention is refused (403) in Korean as well.
             b.type("#login-password", Officials.PASSWORD);
+            b.type("#login-totp", Officials.code(app, "inspector.kim"));
             b.el("#login-submit").click();
             b.waitUntil("the trace form", WAIT, () -> b.attr("#trace-section", "hidden") == null);
             b.type("#trace-caseref", "KDCA-2026-7");

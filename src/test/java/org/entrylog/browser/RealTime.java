@@ -18,13 +18,18 @@ public final class RealTime implements AutoCloseable {
         return t;
     });
 
-    private RealTime(MutableClock clock) {
-        clock.set(Instant.now());
-        ticker.scheduleAtFixedRate(() -> clock.set(Instant.now()), 20, 20, TimeUnit.MILLISECONDS);
+    private RealTime(MutableClock clock, java.time.Duration offset) {
+        clock.set(Instant.now().plus(offset));
+        ticker.scheduleAtFixedRate(() -> clock.set(Instant.now().plus(offset)), 20, 20, TimeUnit.MILLISECONDS);
     }
 
     public static RealTime follow(MutableClock clock) {
-        return new RealTime(clock);
+        return new RealTime(clock, java.time.Duration.ZERO);
+    }
+
+    /** The wall clock moved by {@code offset}: "four hours later" for a test that cannot wait them. */
+    public static RealTime follow(MutableClock clock, java.time.Duration offset) {
+        return new RealTime(clock, offset);
     }
 
     @Override

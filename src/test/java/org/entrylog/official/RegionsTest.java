@@ -43,6 +43,7 @@ class RegionsTest {
         t = new TestApp(dir);
         new OfficialAccounts(t.app.db, new Passwords(), t.clock).add("gyeonggi", Officials.PASSWORD,
                 RegionScope.parse("KR-41"));
+        Officials.enroll(t, "gyeonggi"); // its second factor, as official add gives one
         Officials.add(t, "national");
         suwon = t.enroll(t.app.venues.add("Suwon cafe", null, "KR-41").enrollmentCode());
         seoul = t.enroll(t.app.venues.add("Seoul bar", null, "kr-11").enrollmentCode());
