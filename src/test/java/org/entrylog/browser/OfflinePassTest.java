@@ -69,6 +69,7 @@ class OfflinePassTest {
                 b.type("#register-name", "Han Minji");
                 b.type("#register-phone", "010-4444-5555");
                 b.el("#register-submit").click();
+                b.el("#register-confirm-yes").click(); // the number is read back before registering
                 b.waitUntil("the bundle is kept on the phone", WAIT,
                         () -> "144".equals(b.attr("#pass-section", "data-offline-passes")));
                 b.waitUntil("the service worker controls the pages", WAIT,
