@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.entrylog.audit.HistoryController;
 import org.entrylog.config.Config;
+import org.entrylog.official.AnonymousRefusals;
 import org.entrylog.official.LoginThrottle;
 import org.entrylog.official.OfficialController;
 import org.entrylog.official.OfficialPrincipal;
@@ -97,6 +98,9 @@ public final class Entrylog implements AutoCloseable {
     public final TraceService traces;
     public final Purger purger;
     public final Receipts receipts;
+    /** Official requests refused without a live session, audited one burst per address. */
+    public final AnonymousRefusals anonymousRefusals;
+    private final Limits limits;
     private final RetentionJob retentionJob;
     private Javalin server;
     private Tls.Material tls;
@@ -139,6 +143,8 @@ public final class Entrylog implements AutoCloseable {
             metrics.purge(r.purgedScans(), r.purgedVisitors());
         });
         this.retentionJob = new RetentionJob(purger, clock);
+        this.anonymousRefusals = new AnonymousRefusals(writes, sessions, clock);
+        this.limits = Limits.from(config, clock);
     }
 
     /** Opens the data folder (creating keys and schema on first use). */
@@ -155,14 +161,14 @@ public final class Entrylog implements AutoCloseable {
         m.put(Role.ANYONE, Authenticator.ANYONE);
         m.put(Role.VISITOR, VisitorPrincipal.authenticator(visitors));
         m.put(Role.DEVICE, DevicePrincipal.authenticator(venues));
-        m.put(Role.OFFICIAL, OfficialPrincipal.authenticator(sessions, writes, clock));
+        m.put(Role.OFFICIAL, OfficialPrincipal.authenticator(sessions, anonymousRefusals, limits.officialAnonymous(),
+                limits.address()));
         return m;
     }
 
     /** Every route, with who may call it: the whole API in one list. */
     public List<Route> routes() {
         int max = config.maxBodyBytes();
-        Limits limits = Limits.from(config, clock);
         var passes = new PassController(visitors, passCodec, new QrRenderer(), keys, clock, config.tokenTtl(), limits, metrics);
         var visitorApi = new VisitorController(visitors, max, limits);
         var devices = new DeviceController(venues, writes, max, limits);
@@ -224,6 +230,7 @@ public final class Entrylog implements AutoCloseable {
     public int start() {
         writes.execute(receipts::issueMissing); // a purge whose process died before its receipt gets one now
         jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.HOURS);
+        jobs.scheduleWithFixedDelay(anonymousRefusals::closeDue, 1, 1, TimeUnit.MINUTES);
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;
         server = WebServer.create(routes(), authenticators(), config.port(), tls, metrics, cfg -> { });
@@ -316,6 +323,7 @@ public final class Entrylog implements AutoCloseable {
             server.stop();
         }
         retentionJob.close(); // before the write queue: a running purge closes its record through it
+        anonymousRefusals.closeAll(); // the counts of open bursts, so no refusal goes unrecorded
         writes.close();
         db.close();
     }
