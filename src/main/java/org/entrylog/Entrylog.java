@@ -233,7 +233,8 @@ public final class Entrylog implements AutoCloseable {
         jobs.scheduleWithFixedDelay(anonymousRefusals::closeDue, 1, 1, TimeUnit.MINUTES);
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir()) : null;
-        server = WebServer.create(routes(), authenticators(), config.port(), tls, metrics, cfg -> { });
+        server = WebServer.create(routes(), authenticators(), config.port(), tls, metrics, limits.address(),
+                config.rateLimits(), cfg -> { });
         server.start();
         retentionJob.start();
         return server.port();

@@ -72,6 +72,8 @@ public final class ErrorMapper {
         return switch (status) {
             case 413 -> of(new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."));
             case 415 -> of(new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON."));
+            case 408 -> new Answer(408, ErrorCode.BAD_REQUEST.wire(), "The request body did not arrive in time.", Map.of());
+            case 429 -> of(new ApiException(ErrorCode.RATE_LIMITED, "Too many requests at once; try again shortly.", 1));
             case 404 -> of(ApiException.notFound());
             case 401 -> of(ApiException.unauthorized());
             case 403 -> of(ApiException.forbidden("Forbidden."));

@@ -69,6 +69,16 @@ public final class WebServer {
      */
     public static Javalin create(Iterable<Route> routes, Map<Role, Authenticator> authenticators, int port,
                                  Tls.Material tls, Metrics metrics, Consumer<io.javalin.config.JavalinConfig> extra) {
+        return create(routes, authenticators, port, tls, metrics, new ClientAddress(java.util.Set.of()), true, extra);
+    }
+
+    /**
+     * The same, counting requests in progress per client as {@code address} finds it, at most
+     * {@link EdgeHandler#MAX_IN_FLIGHT_PER_CLIENT} each unless {@code limitPerClient} is false.
+     */
+    public static Javalin create(Iterable<Route> routes, Map<Role, Authenticator> authenticators, int port,
+                                 Tls.Material tls, Metrics metrics, ClientAddress address, boolean limitPerClient,
+                                 Consumer<io.javalin.config.JavalinConfig> extra) {
         for (Route r : routes) {
             if (authenticators.get(r.role()) == null) {
                 throw new IllegalStateException("The route " + r.method() + " " + r.path() + " is for " + r.role()
@@ -97,7 +107,7 @@ public final class WebServer {
             config.jetty.modifyServer(server -> {
                 server.setErrorHandler(new JsonErrorHandler());
                 // Javalin puts its servlet context inside a wrapper it finds here: every request meets it first
-                server.setHandler(new EdgeHandler());
+                server.setHandler(new EdgeHandler(address, limitPerClient));
             });
             Methods methods = new Methods(routes);
             for (Route r : routes) {
@@ -265,6 +275,7 @@ public final class WebServer {
                                         int code, String message, Throwable cause, org.eclipse.jetty.util.Callback callback) {
             ErrorMapper.Answer e = ErrorMapper.ofStatus(code);
             response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+            e.headers().forEach((name, value) -> response.getHeaders().put(name, value));
             // Jetty drops the connection after some of these (a NUL in the path): say so, or a client
             // that keeps connections alive sends its next request into a closed socket
             response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");
