@@ -15,6 +15,7 @@ import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Response;
 import org.entrylog.testing.TestApp.Visitor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a time (issue 14 item 7, docs/threat-model.md T40): 300 of them used to write 300 audit rows kept
  * for a year.
  */
+@Tag("slow")
 class AnonymousRefusalsTest {
     private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
 

@@ -13,6 +13,7 @@ import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Requests that used to be accepted and must be refused (issue 14 item 8): a body that is not JSON,
  * a method smuggled in a header, a known path with the wrong method (docs/threat-model.md T13).
  */
+@Tag("slow")
 class RefusedRequestsTest {
     private static final String REGISTRATION = "{\"name\":\"A\",\"phone\":\"01012345678\"}";
 
