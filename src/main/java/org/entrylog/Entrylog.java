@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.config.Config;
+import org.entrylog.official.AnonymousRefusals;
 import org.entrylog.official.LoginThrottle;
 import org.entrylog.official.OfficialController;
 import org.entrylog.official.OfficialPrincipal;
@@ -108,6 +109,9 @@ public final class Entrylog implements AutoCloseable {
     public final TraceService traces;
     public final Purger purger;
     public final Receipts receipts;
+    /** Official requests refused without a live session, audited one burst per address. */
+    public final AnonymousRefusals anonymousRefusals;
+    private final Limits limits;
     private final RetentionJob retentionJob;
     private Javalin server;
     private Tls.Material tls;
@@ -154,6 +158,8 @@ public final class Entrylog implements AutoCloseable {
             metrics.purge(r.purgedScans(), r.purgedVisitors());
         });
         this.retentionJob = new RetentionJob(purger, clock);
+        this.anonymousRefusals = new AnonymousRefusals(writes, sessions, clock);
+        this.limits = Limits.from(config, clock);
     }
 
     /** Opens the data folder (creating keys and schema on first use). */
@@ -170,14 +176,14 @@ public final class Entrylog implements AutoCloseable {
         m.put(Role.ANYONE, Authenticator.ANYONE);
         m.put(Role.VISITOR, VisitorPrincipal.authenticator(visitors));
         m.put(Role.DEVICE, DevicePrincipal.authenticator(venues, sightings));
-        m.put(Role.OFFICIAL, OfficialPrincipal.authenticator(sessions, writes, clock));
+        m.put(Role.OFFICIAL, OfficialPrincipal.authenticator(sessions, anonymousRefusals, limits.officialAnonymous(),
+                limits.address()));
         return m;
     }
 
     /** Every route, with who may call it: the whole API in one list. */
     public List<Route> routes() {
         int max = config.maxBodyBytes();
-        Limits limits = Limits.from(config, clock);
         var passes = new PassController(visitors, passCodec, new QrRenderer(), keys, clock, config.tokenTtl(), limits, metrics);
         var bundles = new PassBundleController(visitors, new PassBundles(passCodec, new QrRenderer(), clock,
                 config.offlinePassSlot(), config.offlinePassHorizon()),
@@ -273,9 +279,11 @@ public final class Entrylog implements AutoCloseable {
         new PhoneIndexMigration(db, writes, phoneHasher).run(); // issue 14: HMAC rows to Argon2id, before any trace
         // asks every minute (one indexed read) so a checkpoint follows within a minute of falling due
         jobs.scheduleWithFixedDelay(this::checkpointIfDue, 0, 1, TimeUnit.MINUTES);
+        jobs.scheduleWithFixedDelay(anonymousRefusals::closeDue, 1, 1, TimeUnit.MINUTES);
         tls = config.tlsCert().isPresent() ? Tls.fromPem(config.tlsCert().get(), config.tlsKey().orElseThrow())
                 : "self-signed".equals(config.tls()) ? Tls.selfSigned(config.dataDir(), config.publicUrl(config.port())) : null;
-        server = WebServer.create(routes(), authenticators(), config.port(), tls, metrics, cfg -> { });
+        server = WebServer.create(routes(), authenticators(), config.port(), tls, metrics, limits.address(),
+                config.rateLimits(), cfg -> { });
         server.start();
         // commands run beside this server print links to its real port (docs/design.md §3)
         PublicUrl.publish(config.dataDir(), config.publicUrl(server.port()));
@@ -365,6 +373,7 @@ public final class Entrylog implements AutoCloseable {
             PublicUrl.withdraw(config.dataDir());
         }
         retentionJob.close(); // before the write queue: a running purge closes its record through it
+        anonymousRefusals.closeAll(); // the counts of open bursts, so no refusal goes unrecorded
         writes.close();
         db.close();
     }

@@ -58,7 +58,10 @@ public record Config(
             "pass", "10/20s",          // per visitor: a page renews every ~25 s; 1 every 2 s sustained
             "enrollment", "10/10m",    // per client address: codes are 128-bit, this only slows noise
             "scan", "120/1m",          // per device: a busy door scans ~1 a second
-            "bundle", "6/1h");         // per visitor: 144 signatures each; a phone fetches one every ~12 h
+            "bundle", "6/1h",         // per visitor: 144 signatures each; a phone fetches one every ~12 h
+            // per client address: official requests without a live session (a console whose session
+            // expired retries a few times; past this they are 429 and audited as one counted burst)
+            "official_anonymous", "30/10m");
     // sign-ins are throttled by failures per account and address: official.LoginThrottle
 
     public static final int DEFAULT_PORT = 7070;

@@ -71,6 +71,9 @@ public final class ErrorMapper {
     public static Answer ofStatus(int status) {
         return switch (status) {
             case 413 -> of(new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."));
+            case 415 -> of(new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON."));
+            case 408 -> new Answer(408, ErrorCode.BAD_REQUEST.wire(), "The request body did not arrive in time.", Map.of());
+            case 429 -> of(new ApiException(ErrorCode.RATE_LIMITED, "Too many requests at once; try again shortly.", 1));
             case 404 -> of(ApiException.notFound());
             case 401 -> of(ApiException.unauthorized());
             case 403 -> of(ApiException.forbidden("Forbidden."));
@@ -82,11 +85,13 @@ public final class ErrorMapper {
     }
 
     /**
-     * A known path called with a method it does not have. Answered {@code bad_request} as it always
-     * has been (clients may match on it), though {@link ErrorCode#METHOD_NOT_ALLOWED} exists.
+     * A known path called with a method it does not have: 405 {@code method_not_allowed} with
+     * {@code Allow} naming the methods the route table has for it (RFC 9110 §15.5.6).
      */
-    public static Answer methodNotAllowed() {
-        return new Answer(405, ErrorCode.BAD_REQUEST.wire(), "Method not allowed.", Map.of());
+    public static Answer methodNotAllowed(java.util.Set<String> allowed) {
+        String allow = String.join(", ", new java.util.TreeSet<>(allowed));
+        return new Answer(405, ErrorCode.METHOD_NOT_ALLOWED.wire(), "This path does not take that method"
+                + (allow.isEmpty() ? "." : "; it takes " + allow + "."), allow.isEmpty() ? Map.of() : Map.of("Allow", allow));
     }
 
     private static Answer unavailable(String message) {

@@ -71,6 +71,16 @@ public final class WebServer {
      */
     public static Javalin create(Iterable<Route> routes, Map<Role, Authenticator> authenticators, int port,
                                  Tls.Material tls, Metrics metrics, Consumer<io.javalin.config.JavalinConfig> extra) {
+        return create(routes, authenticators, port, tls, metrics, new ClientAddress(java.util.Set.of()), true, extra);
+    }
+
+    /**
+     * The same, counting requests in progress per client as {@code address} finds it, at most
+     * {@link EdgeHandler#MAX_IN_FLIGHT_PER_CLIENT} each unless {@code limitPerClient} is false.
+     */
+    public static Javalin create(Iterable<Route> routes, Map<Role, Authenticator> authenticators, int port,
+                                 Tls.Material tls, Metrics metrics, ClientAddress address, boolean limitPerClient,
+                                 Consumer<io.javalin.config.JavalinConfig> extra) {
         for (Route r : routes) {
             if (authenticators.get(r.role()) == null) {
                 throw new IllegalStateException("The route " + r.method() + " " + r.path() + " is for " + r.role()
@@ -96,11 +106,17 @@ public final class WebServer {
             config.routes.after(metrics::requestFinished);
             config.routes.after(WebServer::requestDone);
             config.routes.after(WebServer::drainUnreadBody);
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                // Javalin puts its servlet context inside a wrapper it finds here: every request meets it first
+                server.setHandler(new EdgeHandler(address, limitPerClient));
+            });
+            Methods methods = new Methods(routes);
             for (Route r : routes) {
                 Authenticator authenticator = authenticators.get(r.role());
                 Handler h = ctx -> {
                     ctx.attribute(Metrics.ROUTE, r.path());
+                    requireJsonBody(ctx);
                     if (r.throttle() != null) {
                         r.throttle().handle(ctx);
                     }
@@ -128,11 +144,18 @@ public final class WebServer {
                 respond(ctx, ErrorMapper.of(e));
             });
             config.routes.error(404, ctx -> {
+                if (ctx.attribute(Metrics.ROUTE) == null) { // no route matched: a known path with another method?
+                    java.util.Set<String> allowed = methods.of(ctx.path());
+                    if (!allowed.isEmpty()) {
+                        respond(ctx, ErrorMapper.methodNotAllowed(allowed));
+                        return;
+                    }
+                }
                 if (ctx.result() == null || ctx.result().isEmpty() || !"application/json".equals(ctx.contentType())) {
                     respond(ctx, ErrorMapper.of(ApiException.notFound()));
                 }
             });
-            config.routes.error(405, ctx -> respond(ctx, ErrorMapper.methodNotAllowed()));
+            config.routes.error(405, ctx -> respond(ctx, ErrorMapper.methodNotAllowed(methods.of(ctx.path()))));
             extra.accept(config);
         });
     }
@@ -159,6 +182,61 @@ public final class WebServer {
         c.setPort(port);
         c.setIdleTimeout(30_000);
         return c;
+    }
+
+    /**
+     * The methods of each path of the route table, so a known path called with another method is
+     * answered 405 {@code method_not_allowed} with {@code Allow} (design.md §3), not 404.
+     */
+    static final class Methods {
+        private final java.util.Map<java.util.regex.Pattern, java.util.Set<String>> byPath = new java.util.LinkedHashMap<>();
+
+        Methods(Iterable<Route> routes) {
+            java.util.Map<String, java.util.Set<String>> templates = new java.util.LinkedHashMap<>();
+            for (Route r : routes) {
+                templates.computeIfAbsent(r.path(), p -> new java.util.TreeSet<>()).add(r.method());
+            }
+            templates.forEach((template, m) -> byPath.put(java.util.regex.Pattern.compile(
+                    java.util.Arrays.stream(template.split("/", -1))
+                            .map(seg -> seg.matches("\\{\\w+}") ? "[^/]+" : java.util.regex.Pattern.quote(seg))
+                            .collect(java.util.stream.Collectors.joining("/"))), java.util.Set.copyOf(m)));
+        }
+
+        /** The methods the route table has for this concrete path (empty when the path is unknown). */
+        java.util.Set<String> of(String path) {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            byPath.forEach((pattern, m) -> {
+                if (pattern.matcher(path).matches()) {
+                    out.addAll(m);
+                }
+            });
+            return out;
+        }
+    }
+
+    /**
+     * A request that carries a body must say it is JSON ({@code application/json}, a charset
+     * parameter allowed): a {@code text/plain} or form body is 415 {@code unsupported_media_type}
+     * before anything else runs. Such bodies are what a cross-site HTML form or a {@code no-cors}
+     * fetch can send without a preflight, so refusing them keeps other sites from posting to the API
+     * (docs/threat-model.md T13). Checked before authentication: nothing is read or written for it.
+     */
+    static void requireJsonBody(Context ctx) {
+        long length = ctx.req().getContentLengthLong();
+        boolean body = length > 0 || (length < 0 && ctx.header("Transfer-Encoding") != null);
+        if (body && !isJson(ctx.header("Content-Type"))) {
+            throw new ApiException(org.entrylog.common.ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "The request body must be JSON, sent with Content-Type: application/json.");
+        }
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+        return type.equalsIgnoreCase("application/json");
     }
 
     /** Largest body a refused request is read to the end for (see {@link #drainUnreadBody}). */
@@ -199,6 +277,7 @@ public final class WebServer {
                                         int code, String message, Throwable cause, org.eclipse.jetty.util.Callback callback) {
             ErrorMapper.Answer e = ErrorMapper.ofStatus(code);
             response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+            e.headers().forEach((name, value) -> response.getHeaders().put(name, value));
             // Jetty drops the connection after some of these (a NUL in the path): say so, or a client
             // that keeps connections alive sends its next request into a closed socket
             response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");

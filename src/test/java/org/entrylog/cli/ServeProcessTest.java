@@ -42,7 +42,8 @@ class ServeProcessTest {
     }
 
     private JsonNode post(String url, String body, String bearer) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
         }

@@ -83,6 +83,8 @@ class OfficialAuthorizationTest {
                 continue;
             }
             for (String accept : new String[] {null, "text/csv"}) {
+                // each call its own burst, so each writes its row (bursts: AnonymousRefusalsTest)
+                t.app.anonymousRefusals.closeAll();
                 TestApp.Response r = t.call(route, Map.of("venueId", device.venueId()), bearer, accept);
                 String what = who + " → " + route.method() + " " + route.path() + (accept == null ? "" : " (csv)");
                 assertEquals(401, r.status(), what + ": " + r.body());

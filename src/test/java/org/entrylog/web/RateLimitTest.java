@@ -67,7 +67,7 @@ class RateLimitTest {
                 assertEquals(201, t.post("/api/visitors", body, null).status());
             }
             Response spoofed = t.send(HttpRequest.newBuilder(URI.create(t.base + "/api/visitors"))
-                    .header("X-Forwarded-For", "203.0.113." + 7).POST(HttpRequest.BodyPublishers.ofString(body)), null);
+                    .header("X-Forwarded-For", "203.0.113." + 7).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), null);
             assertEquals(429, spoofed.status(), "a client cannot choose its own address");
             assertEquals(401, t.post("/api/devices", Map.of("enrollmentCode", "guess1"), null).status());
             assertEquals(429, t.post("/api/devices", Map.of("enrollmentCode", "guess2"), null).status());
@@ -81,7 +81,7 @@ class RateLimitTest {
             String body = "{\"name\":\"A\",\"phone\":\"01011112222\"}";
             for (String client : new String[] {"198.51.100.1", "198.51.100.2"}) {
                 Response r = t.send(HttpRequest.newBuilder(URI.create(t.base + "/api/visitors"))
-                        .header("X-Forwarded-For", "10.0.0.9, " + client)
+                        .header("X-Forwarded-For", "10.0.0.9, " + client).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)), null);
                 assertEquals(201, r.status(), "each client behind the proxy has its own allowance");
             }

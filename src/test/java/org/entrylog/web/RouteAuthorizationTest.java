@@ -98,6 +98,7 @@ class RouteAuthorizationTest {
                 long audited = t.count("SELECT count(*) FROM audit_log WHERE official IS NULL AND status = 401"
                         + " AND error = 'unauthorized' AND visitor_ids = '[]' AND action = '"
                         + route.method() + " " + route.path() + "'");
+                t.app.anonymousRefusals.closeAll(); // each call its own burst, so each writes its row
                 TestApp.Response r = t.call(route, params, bearer, null);
                 String what = route.method() + " " + route.path() + " (" + route.role() + ") with "
                         + (bearer == null ? "no credentials" : "wrong credentials");
