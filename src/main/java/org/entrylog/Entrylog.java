@@ -23,6 +23,9 @@ import org.entrylog.official.OfficialPrincipal;
 import org.entrylog.official.Passwords;
 import org.entrylog.official.Sessions;
 import org.entrylog.official.TraceService;
+import org.entrylog.pass.CardCodec;
+import org.entrylog.pass.CardController;
+import org.entrylog.pass.Cards;
 import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.PassController;
 import org.entrylog.pass.QrRenderer;
@@ -31,6 +34,7 @@ import org.entrylog.retention.PurgeLog;
 import org.entrylog.retention.Purger;
 import org.entrylog.retention.RetentionJob;
 import org.entrylog.retention.RetentionPolicy;
+import org.entrylog.scan.CardScans;
 import org.entrylog.scan.ScanController;
 import org.entrylog.scan.ScanService;
 import org.entrylog.scan.ScanStore;
@@ -54,6 +58,7 @@ import org.entrylog.web.Http;
 import org.entrylog.common.Json;
 import org.entrylog.web.Limits;
 import org.entrylog.web.Metrics;
+import org.entrylog.web.RateLimiter;
 import org.entrylog.web.Tls;
 import org.entrylog.transparency.Checkpoints;
 import org.entrylog.transparency.Receipts;
@@ -86,6 +91,7 @@ public final class Entrylog implements AutoCloseable {
     public final VisitorService visitors;
     public final VenueService venues;
     public final ScanService scans;
+    public final Cards cards;
     public final Metrics metrics;
     public final SignedStatements statements;
     public final Checkpoints checkpoints;
@@ -113,7 +119,12 @@ public final class Entrylog implements AutoCloseable {
         this.phoneHasher = PhoneHasher.forDataDir(config.dataDir());
         this.visitors = new VisitorService(db, writes, sealer, phoneHasher, phones, clock);
         this.venues = new VenueService(db, clock);
-        this.scans = new ScanService(writes, passCodec, visitors, clock, config.offlineWindow());
+        // ---- printed cards (issue 13) ----
+        this.cards = new Cards(db, writes, new CardCodec(keys, PassCodec.pseudonymKey(config.dataDir())), clock);
+        CardScans cardScans = new CardScans(db, writes, cards, visitors, clock, config.offlineWindow(),
+                config.cardRepeat(), new RateLimiter(config.limits().get("card"), clock, config.rateLimits()));
+        // ---- end printed cards ----
+        this.scans = new ScanService(writes, passCodec, visitors, clock, config.offlineWindow(), cardScans);
         this.metrics = new Metrics();
         metrics.gauge("entrylog.database.size", "Database file size including its write-ahead log", "bytes",
                 db::sizeOnDisk);
@@ -167,6 +178,8 @@ public final class Entrylog implements AutoCloseable {
         var devices = new DeviceController(venues, writes, max, limits);
         var scanApi = new ScanController(scans, visitors, max, limits, metrics);
         var history = new HistoryController(db);
+        var cardApi = new CardController(visitors, cards, new QrRenderer(),
+                new RateLimiter(config.limits().get("pass"), clock, config.rateLimits()));
         var officials = new OfficialController(sessions, traces, phones, phoneHasher, writes, clock,
                 config.retentionDays(), max, limits.address());
         List<Route> r = new ArrayList<>();
@@ -183,6 +196,10 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("POST", "/api/visitors/{visitorId}/passes", Role.VISITOR, passes::issue)
                 .throttledBy(passes::throttle));
         r.add(new Route("GET", "/api/visitors/{visitorId}/history", Role.VISITOR, history::history));
+        // printed cards: a limit like the pass route's, before authentication, for the same reason (T31)
+        r.add(new Route("POST", "/api/visitors/{visitorId}/cards", Role.VISITOR, cardApi::issue)
+                .throttledBy(cardApi::throttle));
+        r.add(new Route("DELETE", "/api/visitors/{visitorId}/cards/{cardId}", Role.VISITOR, cardApi::revoke));
         r.add(new Route("POST", "/api/devices", Role.ANYONE, devices::enroll));
         r.add(new Route("POST", "/api/scans", Role.DEVICE, scanApi::scan));
         r.add(new Route("POST", "/api/scans/batch", Role.DEVICE, scanApi::batch));

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param maxBodyBytes           largest request body accepted (64 KiB)
  * @param trustedProxies         {@code ENTRYLOG_TRUSTED_PROXIES}: addresses of reverse proxies whose {@code X-Forwarded-For} is believed
  * @param limits                 rate limits by name, each {@code ENTRYLOG_RATE_LIMIT_<NAME>} as {@code N/PERIOD}
+ * @param cardRepeat             a printed card scanned again at a venue within this is a duplicate ({@code ENTRYLOG_CARD_REPEAT_MINUTES}, 1–1440, default 60)
  */
 public record Config(
         Path dataDir,
@@ -44,14 +45,16 @@ public record Config(
         Optional<Path> tlsKey,
         int maxBodyBytes,
         java.util.Set<String> trustedProxies,
-        Map<String, RateLimit> limits) {
+        Map<String, RateLimit> limits,
+        Duration cardRepeat) {
 
     /** Default rate limits: generous for people, tight for scripts. */
     public static final Map<String, String> DEFAULT_LIMITS = Map.of(
             "registration", "20/2m",   // per client address: 600 an hour sustained (carrier NAT shares addresses)
             "pass", "10/20s",          // per visitor: a page renews every ~25 s; 1 every 2 s sustained
             "enrollment", "10/10m",    // per client address: codes are 128-bit, this only slows noise
-            "scan", "120/1m");         // per device: a busy door scans ~1 a second
+            "scan", "120/1m",          // per device: a busy door scans ~1 a second
+            "card", "10/10m");         // per device: typed card numbers (1 a minute sustained; pass.CardCodec)
     // sign-ins are throttled by failures per account and address: official.LoginThrottle
 
     public static final int DEFAULT_PORT = 7070;
@@ -69,7 +72,7 @@ public record Config(
             "ENTRYLOG_AUDIT_RETENTION_DAYS", "ENTRYLOG_OFFLINE_WINDOW_HOURS", "ENTRYLOG_DEFAULT_COUNTRY",
             "ENTRYLOG_PUBLIC_URL", "ENTRYLOG_AUTHORITY_PUBLIC_KEY", "ENTRYLOG_RATE_LIMITS", "ENTRYLOG_TLS",
             "ENTRYLOG_TLS_CERT", "ENTRYLOG_TLS_KEY", "ENTRYLOG_TRUSTED_PROXIES", "ENTRYLOG_LOG_FORMAT",
-            "ENTRYLOG_LOG_LEVEL");
+            "ENTRYLOG_LOG_LEVEL", "ENTRYLOG_CARD_REPEAT_MINUTES");
     public static final String FILE = "entrylog.properties";
 
     /**
@@ -125,7 +128,8 @@ public record Config(
                 r.path("ENTRYLOG_TLS_KEY"),
                 64 * 1024,
                 r.list("ENTRYLOG_TRUSTED_PROXIES"),
-                r.limits());
+                r.limits(),
+                Duration.ofMinutes(r.integer("ENTRYLOG_CARD_REPEAT_MINUTES", 60, 1, 1440)));
         if (c.offlineWindow.compareTo(java.time.Duration.ofDays(c.retentionDays)) >= 0) {
             // a scan older than the cut-off would be accepted only to be purged at the next round
             throw new ConfigException("ENTRYLOG_OFFLINE_WINDOW_HOURS (" + c.offlineWindow.toHours()
@@ -139,7 +143,8 @@ public record Config(
 
     public Config withPort(int newPort) {
         return new Config(dataDir, newPort, tokenTtl, retentionDays, auditRetentionDays, offlineWindow,
-                defaultCountry, publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes, trustedProxies, limits);
+                defaultCountry, publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes, trustedProxies, limits,
+                cardRepeat);
     }
 
     public boolean tlsEnabled() {
@@ -163,6 +168,7 @@ public record Config(
         m.put("retentionDays", retentionDays);
         m.put("auditRetentionDays", auditRetentionDays);
         m.put("offlineWindowHours", offlineWindow.toHours());
+        m.put("cardRepeatMinutes", cardRepeat.toMinutes());
         m.put("defaultCountry", defaultCountry);
         m.put("publicUrl", publicUrl.isEmpty() ? "(http://localhost:<port>)" : publicUrl);
         m.put("authorityPublicKey", authorityPublicKey.map(Path::toString).orElse("(demo pair in data folder)"));

@@ -19,6 +19,7 @@ final class Migrations {
         "002_retention.sql",
         "003_officials.sql",
         "004_transparency.sql",
+        "005_cards_companions.sql",
     };
 
     private Migrations() {}
