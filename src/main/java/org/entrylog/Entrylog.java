@@ -210,7 +210,7 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("DELETE", "/api/sessions/current", Role.OFFICIAL, officials::logout));
         r.add(new Route("GET", "/api/venues/{venueId}/visits", Role.OFFICIAL, officials::venueVisits));
         r.add(new Route("POST", "/api/traces", Role.OFFICIAL, officials::trace));
-        for (String page : new String[] {"pass", "scan", "console", "transparency"}) {
+        for (String page : new String[] {"pass", "card", "scan", "console", "transparency"}) {
             r.add(new Route("GET", "/" + page, Role.ANYONE, WebServer.page(page + ".html")));
         }
         r.add(new Route("GET", "/", Role.ANYONE, WebServer.page("index.html")));

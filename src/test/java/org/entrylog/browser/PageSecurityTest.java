@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("browser")
 class PageSecurityTest {
-    private static final List<String> PAGES = List.of("/", "/pass", "/scan", "/console", "/transparency");
+    private static final List<String> PAGES = List.of("/", "/pass", "/card", "/scan", "/console", "/transparency");
 
     @TempDir
     static Path tmp;
