@@ -180,6 +180,11 @@ async function onTrace(ev) {
   }
 }
 
+/** People let in with the entry (companions): "+2", or empty for none. */
+function companionsText(n) {
+  return Number.isInteger(n) && n > 0 ? `+${n}` : '';
+}
+
 function directionText(d) {
   return t(d === 'out' ? 'common.out' : 'common.in');
 }
@@ -198,20 +203,22 @@ function renderResult(data, caseRef) {
 
   const vb = $('trace-visits').tBodies[0];
   clear(vb);
-  if (!visits.length) vb.append(el('tr', { class: 'empty' }, el('td', { colspan: 3, text: t('common.none') })));
+  if (!visits.length) vb.append(el('tr', { class: 'empty' }, el('td', { colspan: 4, text: t('common.none') })));
   for (const v of visits) {
     vb.append(el('tr', {},
       el('td', { text: v.venueName ?? v.venueId ?? '' }),
       el('td', {}, el('time', { datetime: v.scannedAt, text: fmtDateTime(v.scannedAt) })),
-      el('td', {}, el('span', { class: `badge badge-${v.direction === 'out' ? 'out' : 'in'}`, text: directionText(v.direction) }))));
+      el('td', {}, el('span', { class: `badge badge-${v.direction === 'out' ? 'out' : 'in'}`, text: directionText(v.direction) })),
+      el('td', { class: 'companions', text: companionsText(v.companions) })));
   }
   const cb = $('trace-contacts').tBodies[0];
   clear(cb);
-  if (!contacts.length) cb.append(el('tr', { class: 'empty' }, el('td', { colspan: 4, text: t('common.none') })));
+  if (!contacts.length) cb.append(el('tr', { class: 'empty' }, el('td', { colspan: 5, text: t('common.none') })));
   for (const c of contacts) {
     cb.append(el('tr', {},
       el('td', { text: c.venueName ?? c.venueId ?? '' }),
       el('td', {}, el('time', { datetime: c.scannedAt, text: fmtDateTime(c.scannedAt) })),
+      el('td', { class: 'companions', text: companionsText(c.companions) }),
       el('td', {}, el('code', { text: c.visitorId ?? '' })),
       el('td', {}, el('code', { class: 'sealed', title: c.sealedIdentity ?? '', text: shortSealed(c.sealedIdentity) }))));
   }

@@ -51,7 +51,7 @@ class CardAndCompanionsTest {
 
     @Test
     void aPrintedCardScansRepeatsAsADuplicateAndPlusOneIsInTheTrace() throws Exception {
-        MutableClock clock = MutableClock.at("2026-03-02T09:00:00Z");
+        MutableClock clock = new MutableClock(Instant.now()); // the console's default window is the browser's now
         try (RealTime time = RealTime.follow(clock);
              TestApp app = new TestApp(Files.createDirectory(tmp.resolve("data")), clock, Map.of())) {
             Officials.add(app, "kim");
@@ -110,6 +110,23 @@ class CardAndCompanionsTest {
                 assertTrue(b.text("#result-detail").contains("1"), b.text("#result-detail"));
                 assertEquals("0", b.attr("#companions", "data-count"), "the count went with that scan");
                 assertEquals(1, app.count("SELECT count(*) FROM scan_log WHERE companions = 1 AND source = 2"));
+
+                // the health official's console shows the companion beside the visit
+                b.open(app.base + "/console");
+                b.waitFor("#login-form", Duration.ofSeconds(5));
+                b.type("#login-username", "kim");
+                b.type("#login-password", Officials.PASSWORD);
+                b.el("#login-submit").click();
+                b.waitUntil("the trace form", Duration.ofSeconds(10), () -> b.attr("#trace-section", "hidden") == null);
+                b.type("#trace-caseref", "CASE-2026-0100");
+                b.type("#trace-phone", "010-2222-3333");
+                b.el("#trace-submit").click();
+                b.waitUntil("trace results", Duration.ofSeconds(10), () -> b.attr("#trace-results", "hidden") == null);
+                java.util.List<?> rows = (java.util.List<?>) b.js(
+                        "return [...document.querySelectorAll('#trace-visits tbody tr')].map(r => r.textContent)");
+                assertEquals(2, rows.size(), rows.toString());
+                assertTrue(rows.stream().anyMatch(r -> r.toString().contains("Library") && r.toString().endsWith("+1")),
+                        rows.toString());
             }
 
             String session = Officials.token(app, "kim");
