@@ -35,11 +35,7 @@ public final class ScanService {
      * One scan as posted. {@code scannedAt} is null when the tablet gave none; {@code companions}
      * (0–9) are people let in with it.
      */
-    public record Request(String token, Instant scannedAt, Direction direction, int companions) implements Item {
-        public Request(String token, Instant scannedAt, Direction direction) {
-            this(token, scannedAt, direction, 0);
-        }
-    }
+    public record Request(String token, Instant scannedAt, Direction direction, int companions) implements Item {}
 
     /** A batch item refused as it was read (not an object, a missing token …). */
     public record Unreadable(ApiException error) implements Item {}
@@ -59,12 +55,7 @@ public final class ScanService {
     private final VisitorService visitors;
     private final Clock clock;
     private final Duration offlineWindow;
-    private final CardScans cards; // printed cards (issue 13); null: none accepted
-
-    public ScanService(WriteQueue writes, PassCodec passes, VisitorService visitors, Clock clock,
-                       Duration offlineWindow) {
-        this(writes, passes, visitors, clock, offlineWindow, null);
-    }
+    private final CardScans cards; // printed cards (issue 13)
 
     public ScanService(WriteQueue writes, PassCodec passes, VisitorService visitors, Clock clock,
                        Duration offlineWindow, CardScans cards) {
@@ -99,12 +90,10 @@ public final class ScanService {
         return out;
     }
 
-    /** A manual entry for a visitor without a phone: the identity is sealed like a registration. */
-    public Result manual(Device device, VisitorService.CheckedIdentity identity, Instant scannedAt) {
-        return manual(device, identity, scannedAt, 0);
-    }
-
-    /** A manual entry with {@code companions} (0–9) let in with the visitor. */
+    /**
+     * A manual entry for a visitor without a phone, with {@code companions} (0–9) let in with them:
+     * the identity is sealed like a registration.
+     */
     public Result manual(Device device, VisitorService.CheckedIdentity identity, Instant scannedAt, int companions) {
         Instant received = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         ScanTime t = ScanTime.decide(received, scannedAt, offlineWindow, null, null);
@@ -131,7 +120,7 @@ public final class ScanService {
 
     private WriteQueue.Pending<Result> submit(Device device, Request req) {
         // ---- printed cards (issue 13): a card's token or typed number follows the card rule ----
-        if (cards != null && CardScans.recognizes(req.token())) {
+        if (CardScans.recognizes(req.token())) {
             return cards.submit(device, req);
         }
         // ---- end printed cards ----
