@@ -23,6 +23,7 @@ const PRECACHE = [
   '/assets/queue.js',
   '/assets/scan.js',
   '/assets/scan/camera.js',
+  '/assets/scan/companions.js',
   '/assets/scan/decoder.js',
   '/assets/scan/enroll.js',
   '/assets/scan/screen.js',

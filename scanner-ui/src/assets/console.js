@@ -189,6 +189,11 @@ async function onTrace(ev) {
   }
 }
 
+/** People let in with the entry (companions): "+2", or empty for none. */
+function companionsText(n) {
+  return Number.isInteger(n) && n > 0 ? `+${n}` : '';
+}
+
 function directionText(d) {
   return t(d === 'out' ? 'common.out' : 'common.in');
 }
@@ -207,22 +212,24 @@ function renderResult(data, caseRef) {
 
   const vb = $('trace-visits').tBodies[0];
   clear(vb);
-  if (!visits.length) vb.append(el('tr', { class: 'empty' }, el('td', { colspan: 3, text: t('common.none') })));
+  if (!visits.length) vb.append(el('tr', { class: 'empty' }, el('td', { colspan: 4, text: t('common.none') })));
   for (const v of visits) {
     const list = el('button', { class: 'button small ghost', type: 'button', text: t('console.venue.fromTrace') });
     list.addEventListener('click', () => prefillVenue(data.caseRef ?? caseRef, v.venueId ?? '', v.scannedAt, lastRequest && lastRequest.windowMinutes));
     vb.append(el('tr', {},
       el('td', {}, v.venueName ?? v.venueId ?? '', ' ', list),
       el('td', {}, el('time', { datetime: v.scannedAt, text: fmtDateTime(v.scannedAt) })),
-      el('td', {}, el('span', { class: `badge badge-${v.direction === 'out' ? 'out' : 'in'}`, text: directionText(v.direction) }))));
+      el('td', {}, el('span', { class: `badge badge-${v.direction === 'out' ? 'out' : 'in'}`, text: directionText(v.direction) })),
+      el('td', { class: 'companions', text: companionsText(v.companions) })));
   }
   const cb = $('trace-contacts').tBodies[0];
   clear(cb);
-  if (!contacts.length) cb.append(el('tr', { class: 'empty' }, el('td', { colspan: 4, text: t('common.none') })));
+  if (!contacts.length) cb.append(el('tr', { class: 'empty' }, el('td', { colspan: 5, text: t('common.none') })));
   for (const c of contacts) {
     cb.append(el('tr', {},
       el('td', { text: c.venueName ?? c.venueId ?? '' }),
       el('td', {}, el('time', { datetime: c.scannedAt, text: fmtDateTime(c.scannedAt) })),
+      el('td', { class: 'companions', text: companionsText(c.companions) }),
       el('td', {}, el('code', { text: c.visitorId ?? '' })),
       c.sealedIdentity == null
         ? el('td', { class: 'hint', text: t('console.region.withheld') })

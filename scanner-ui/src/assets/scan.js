@@ -8,6 +8,7 @@
 //   camera.js  the camera and the frame loop (decoder.js: BarcodeDetector or jsQR)
 //   sync.js    sending scans and manual entries; the offline queue (queue.js) and its flush
 //   screen.js  the answer overlay and its tones, banners, counters, camera state
+//   companions.js  the "+1" count sent with the next scan
 // State lives in those objects, made once here and handed to whoever needs them.
 import { t } from './i18n.js';
 import { errorMessage, initPage, keepScreenOn, registerServiceWorker, show, twoStepButton } from './common.js';
@@ -16,6 +17,7 @@ import { createScreen } from './scan/screen.js';
 import { createCamera, oncePerPass } from './scan/camera.js';
 import { createSync } from './scan/sync.js';
 import { createEnrollment, takeEnrollCode } from './scan/enroll.js';
+import { createCompanions } from './scan/companions.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,7 +28,8 @@ registerServiceWorker();
 
 const tablet = loadTablet();
 const screen = createScreen(tablet);
-const sync = createSync({ tablet, screen });
+const companions = createCompanions();
+const sync = createSync({ tablet, screen, companions });
 const camera = createCamera({ wanted: () => !!tablet.device, screen, onText: oncePerPass(sync.submitScan) });
 const enroll = createEnrollment({ tablet, screen, onEnrolled: showScanner });
 wire();
@@ -47,6 +50,7 @@ function boot(code) {
 function wire() {
   $('camera-retry').addEventListener('click', camera.start);
   $('manual-form').addEventListener('submit', onManual);
+  $('card-entry-form').addEventListener('submit', onCardNumber);
   for (const input of document.querySelectorAll('input[name="direction"]')) {
     input.addEventListener('change', () => {
       if (input.checked) setDirection(input.value);
@@ -124,11 +128,25 @@ async function onManual(ev) {
   const button = $('manual-submit');
   button.disabled = true;
   try {
-    if (await sync.submitManual({ name, phone, scannedAt: new Date().toISOString() })) $('manual-form').reset();
+    const entry = { name, phone, scannedAt: new Date().toISOString() };
+    const n = companions.take();
+    if (n) entry.companions = n;
+    if (await sync.submitManual(entry)) $('manual-form').reset();
   } catch (err) {
     error.textContent = errorMessage(err, 'scan.manual');
     show(error, true);
   } finally {
     button.disabled = false;
   }
+}
+
+/** A printed card's number, typed when the camera cannot read the card: posted as the scan's token. */
+async function onCardNumber(ev) {
+  ev.preventDefault();
+  screen.ensureAudio();
+  const input = $('card-entry-number');
+  const number = input.value.replace(/[^0-9]/g, '');
+  if (!number) return;
+  await sync.submitScan(number);
+  input.value = '';
 }

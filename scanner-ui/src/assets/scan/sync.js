@@ -38,7 +38,7 @@ async function sendSingly(chunk, secret) {
 }
 
 /** Delivery for this tablet (`tablet` from tablet.js), answering on `screen` (screen.js). */
-export function createSync({ tablet, screen }) {
+export function createSync({ tablet, screen, companions }) {
   let flushing = false;
   let blockedUntil = 0; // after a 429, nothing is sent before this time
   let timer = null;
@@ -110,6 +110,9 @@ export function createSync({ tablet, screen }) {
       return;
     }
     const body = { token, scannedAt, direction: tablet.direction };
+    // companions (issue 13): chosen before the scan, sent with it (scan/companions.js)
+    const n = companions ? companions.take() : 0;
+    if (n) body.companions = n;
     if (navigator.onLine === false) {
       await keepOffline('scan', body, null);
       return;
@@ -121,7 +124,7 @@ export function createSync({ tablet, screen }) {
         screen.showResult('duplicate', '', '', scannedAt);
       } else {
         countOne();
-        screen.showResult('accepted', '', '', scannedAt);
+        screen.showResult('accepted', '', n ? t('scan.companions.with', { n }) : '', scannedAt);
       }
       flushSoon();
     } catch (err) {

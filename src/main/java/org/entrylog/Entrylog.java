@@ -30,6 +30,9 @@ import org.entrylog.official.TotpSecrets;
 import org.entrylog.official.TraceService;
 import org.entrylog.pass.PassBundleController;
 import org.entrylog.pass.PassBundles;
+import org.entrylog.pass.CardCodec;
+import org.entrylog.pass.CardController;
+import org.entrylog.pass.Cards;
 import org.entrylog.pass.PassCodec;
 import org.entrylog.pass.PassController;
 import org.entrylog.pass.QrRenderer;
@@ -38,6 +41,7 @@ import org.entrylog.retention.PurgeLog;
 import org.entrylog.retention.Purger;
 import org.entrylog.retention.RetentionJob;
 import org.entrylog.retention.RetentionPolicy;
+import org.entrylog.scan.CardScans;
 import org.entrylog.scan.ScanController;
 import org.entrylog.scan.ScanService;
 import org.entrylog.scan.ScanStore;
@@ -99,6 +103,7 @@ public final class Entrylog implements AutoCloseable {
     public final VenueService venues;
     private final DeviceSightings sightings;
     public final ScanService scans;
+    public final Cards cards;
     public final Metrics metrics;
     public final SignedStatements statements;
     public final Checkpoints checkpoints;
@@ -130,7 +135,12 @@ public final class Entrylog implements AutoCloseable {
         this.visitors = new VisitorService(db, writes, sealer, phoneHasher, phones, clock);
         this.venues = new VenueService(db, clock);
         this.sightings = new DeviceSightings(writes, clock);
-        this.scans = new ScanService(writes, passCodec, visitors, clock, config.offlineWindow());
+        // ---- printed cards (issue 13) ----
+        this.cards = new Cards(db, writes, new CardCodec(keys, PassCodec.pseudonymKey(config.dataDir())), clock);
+        CardScans cardScans = new CardScans(db, writes, cards, visitors, clock, config.offlineWindow(),
+                config.cardRepeat(), new RateLimiter(config.limits().get("card"), clock, config.rateLimits()));
+        // ---- end printed cards ----
+        this.scans = new ScanService(writes, passCodec, visitors, clock, config.offlineWindow(), cardScans);
         this.metrics = new Metrics();
         metrics.gauge("entrylog.database.size", "Database file size including its write-ahead log", "bytes",
                 db::sizeOnDisk);
@@ -193,6 +203,8 @@ public final class Entrylog implements AutoCloseable {
         var scanApi = new ScanController(scans, visitors, max, limits, metrics);
         var history = new HistoryController(db);
         var venueLists = new VenueListRule(db, clock);
+        var cardApi = new CardController(visitors, cards, new QrRenderer(),
+                new RateLimiter(config.limits().get("pass"), clock, config.rateLimits()));
         var officials = new OfficialController(sessions, traces, phones, phoneHasher, writes, clock,
                 config.retentionDays(), max, limits.address(), venueLists);
         var purposes = new PurposeController(officials, venueLists, db, clock, max);
@@ -212,6 +224,10 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("POST", "/api/visitors/{visitorId}/pass-bundle", Role.VISITOR, bundles::issue)
                 .throttledBy(bundles::throttle));
         r.add(new Route("GET", "/api/visitors/{visitorId}/history", Role.VISITOR, history::history));
+        // printed cards: a limit like the pass route's, before authentication, for the same reason (T31)
+        r.add(new Route("POST", "/api/visitors/{visitorId}/cards", Role.VISITOR, cardApi::issue)
+                .throttledBy(cardApi::throttle));
+        r.add(new Route("DELETE", "/api/visitors/{visitorId}/cards/{cardId}", Role.VISITOR, cardApi::revoke));
         r.add(new Route("POST", "/api/devices", Role.ANYONE, devices::enroll));
         r.add(new Route("POST", "/api/scans", Role.DEVICE, scanApi::scan));
         r.add(new Route("POST", "/api/scans/batch", Role.DEVICE, scanApi::batch));
@@ -226,7 +242,7 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("POST", "/api/approvals", Role.OFFICIAL, purposes::request));
         r.add(new Route("GET", "/api/approvals", Role.OFFICIAL, purposes::list));
         r.add(new Route("POST", "/api/approvals/{approvalId}/grant", Role.OFFICIAL, purposes::grant));
-        for (String page : new String[] {"pass", "scan", "console", "transparency"}) {
+        for (String page : new String[] {"pass", "card", "scan", "console", "transparency"}) {
             r.add(new Route("GET", "/" + page, Role.ANYONE, WebServer.page(page + ".html")));
         }
         r.add(new Route("GET", "/", Role.ANYONE, WebServer.page("index.html")));

@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param checkpointInterval     how often signed checkpoints of the logs are taken ({@code ENTRYLOG_CHECKPOINT_MINUTES}, 1–1440, default 60)
  * @param offlinePassSlot        slot of an offline bundle's passes ({@code ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES}, a divisor of 60, default 10)
  * @param offlinePassHorizon     how far ahead a bundle reaches ({@code ENTRYLOG_OFFLINE_PASS_HOURS}, 1–72, default 24)
+ * @param cardRepeat             a printed card scanned again at a venue within this is a duplicate ({@code ENTRYLOG_CARD_REPEAT_MINUTES}, 1–1440, default 60)
  */
 public record Config(
         Path dataDir,
@@ -50,7 +51,8 @@ public record Config(
         Map<String, RateLimit> limits,
         Duration checkpointInterval,
         Duration offlinePassSlot,
-        Duration offlinePassHorizon) {
+        Duration offlinePassHorizon,
+        Duration cardRepeat) {
 
     /** Default rate limits: generous for people, tight for scripts. */
     public static final Map<String, String> DEFAULT_LIMITS = Map.of(
@@ -61,7 +63,8 @@ public record Config(
             "bundle", "6/1h",         // per visitor: 144 signatures each; a phone fetches one every ~12 h
             // per client address: official requests without a live session (a console whose session
             // expired retries a few times; past this they are 429 and audited as one counted burst)
-            "official_anonymous", "30/10m");
+            "official_anonymous", "30/10m",
+            "card", "10/10m");         // per device: typed card numbers (1 a minute sustained; pass.CardCodec)
     // sign-ins are throttled by failures per account and address: official.LoginThrottle
 
     public static final int DEFAULT_PORT = 7070;
@@ -80,7 +83,8 @@ public record Config(
             "ENTRYLOG_PUBLIC_URL", "ENTRYLOG_AUTHORITY_PUBLIC_KEY", "ENTRYLOG_RATE_LIMITS", "ENTRYLOG_TLS",
             "ENTRYLOG_TLS_CERT", "ENTRYLOG_TLS_KEY", "ENTRYLOG_TRUSTED_PROXIES", "ENTRYLOG_LOG_FORMAT",
             "ENTRYLOG_LOG_LEVEL", "ENTRYLOG_CHECKPOINT_MINUTES",
-            "ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES", "ENTRYLOG_OFFLINE_PASS_HOURS");
+            "ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES", "ENTRYLOG_OFFLINE_PASS_HOURS",
+            "ENTRYLOG_CARD_REPEAT_MINUTES");
     public static final String FILE = "entrylog.properties";
 
     /**
@@ -140,7 +144,8 @@ public record Config(
                 Duration.ofMinutes(r.integer("ENTRYLOG_CHECKPOINT_MINUTES", 60, 1, 1440)),
                 Duration.ofMinutes(r.integer("ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES", 10, 1, 60)),
                 // at most 72: pass.PassCodec.MAX_SLOT_AHEAD, how far ahead of its signing a slot pass is believed
-                Duration.ofHours(r.integer("ENTRYLOG_OFFLINE_PASS_HOURS", 24, 1, 72)));
+                Duration.ofHours(r.integer("ENTRYLOG_OFFLINE_PASS_HOURS", 24, 1, 72)),
+                Duration.ofMinutes(r.integer("ENTRYLOG_CARD_REPEAT_MINUTES", 60, 1, 1440)));
         if (60 % c.offlinePassSlot.toMinutes() != 0) {
             // slots are aligned to the slot length in UTC; a divisor of the hour puts every slot
             // boundary at the same minutes of every hour (:00, :10, …), which people can read
@@ -166,7 +171,7 @@ public record Config(
     public Config withPort(int newPort) {
         return new Config(dataDir, newPort, tokenTtl, retentionDays, auditRetentionDays, offlineWindow,
                 defaultCountry, publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes, trustedProxies, limits,
-                checkpointInterval, offlinePassSlot, offlinePassHorizon);
+                checkpointInterval, offlinePassSlot, offlinePassHorizon, cardRepeat);
     }
 
     public boolean tlsEnabled() {
@@ -190,6 +195,7 @@ public record Config(
         m.put("retentionDays", retentionDays);
         m.put("auditRetentionDays", auditRetentionDays);
         m.put("offlineWindowHours", offlineWindow.toHours());
+        m.put("cardRepeatMinutes", cardRepeat.toMinutes());
         m.put("defaultCountry", defaultCountry);
         m.put("publicUrl", publicUrl.isEmpty() ? "(http://localhost:<port>)" : publicUrl);
         m.put("authorityPublicKey", authorityPublicKey.map(Path::toString).orElse("(demo pair in data folder)"));

@@ -10,10 +10,10 @@ import java.util.List;
  *
  * <ul>
  *   <li>venue visits ({@code {"visits":[…]}}):
- *       {@code scanId,visitorId,scannedAt,direction,sealedIdentity} (or {@code name,phone} once unsealed)</li>
+ *       {@code scanId,visitorId,scannedAt,direction,companions,sealedIdentity} (or {@code name,phone} once unsealed)</li>
  *   <li>trace ({@code {"caseRef","visits","contacts"}}): one row per case visit ({@code kind=case}) and per
  *       contact ({@code kind=contact}):
- *       {@code caseRef,kind,visitorId,venueId,venueName,scannedAt,direction,sealedIdentity} (or {@code name,phone})</li>
+ *       {@code caseRef,kind,visitorId,venueId,venueName,scannedAt,direction,companions,sealedIdentity} (or {@code name,phone})</li>
  * </ul>
  * When an identity could not be opened, {@code unsealError} is added as a last column.
  */
@@ -32,9 +32,10 @@ public final class Exports {
         Csv csv = new Csv();
         List<String> columns = new ArrayList<>();
         if (isTrace(export)) {
-            columns.addAll(List.of("caseRef", "kind", "visitorId", "venueId", "venueName", "scannedAt", "direction"));
+            columns.addAll(List.of("caseRef", "kind", "visitorId", "venueId", "venueName", "scannedAt", "direction",
+                    "companions"));
         } else {
-            columns.addAll(List.of("scanId", "visitorId", "scannedAt", "direction"));
+            columns.addAll(List.of("scanId", "visitorId", "scannedAt", "direction", "companions"));
         }
         columns.addAll(identity);
         if (errors) {

@@ -18,12 +18,15 @@ public final class TraceAnswers {
     /** {@code GET /api/venues/{venueId}/visits}. */
     public record VenueVisits(List<VenueVisit> visits) {}
 
-    /** One scan at the venue; the identity sealed to the health authority's key. */
+    /**
+     * One scan at the venue; the identity sealed to the health authority's key. {@code companions}:
+     * people let in with it (0–9), who are contacts too but have no record of their own.
+     */
     public record VenueVisit(String scanId, String visitorId, String scannedAt, Direction direction,
-                             String sealedIdentity) {
+                             int companions, String sealedIdentity) {
         static VenueVisit of(ScanStore.VisitAt v) {
             return new VenueVisit(Ids.encode(v.scanId()), Ids.encode(v.visitorPublicId()),
-                    Instant.ofEpochMilli(v.scan().at()).toString(), v.scan().direction(),
+                    Instant.ofEpochMilli(v.scan().at()).toString(), v.scan().direction(), v.scan().companions(),
                     Ids.encode(v.sealedIdentity()));
         }
     }
@@ -40,24 +43,29 @@ public final class TraceAnswers {
     public record RegionCount(String region, int contacts) {}
 
     /** One scan of the case. */
-    public record CaseVisit(String venueId, String venueName, String scannedAt, Direction direction) {
+    public record CaseVisit(String venueId, String venueName, String scannedAt, Direction direction,
+                            int companions) {
         static CaseVisit of(VenueService.Venue v, ScanStore.Scan s) {
             return new CaseVisit(Ids.encode(v.publicId()), v.name(), Instant.ofEpochMilli(s.at()).toString(),
-                    s.direction());
+                    s.direction(), s.companions());
         }
     }
 
-    /** A contact: another visitor's presence that meets the contact rule, at the time it began. */
-    public record Contact(String visitorId, String venueId, String venueName, String scannedAt,
+    /**
+     * A contact: another visitor's presence that meets the contact rule, at the time it began, with
+     * the companions let in by the scan that began it.
+     */
+    public record Contact(String visitorId, String venueId, String venueName, String scannedAt, int companions,
                           @JsonInclude(JsonInclude.Include.NON_NULL) String sealedIdentity) {
         /** This contact without the identity: at a venue outside the official's regions. */
         Contact withoutIdentity() {
-            return new Contact(visitorId, venueId, venueName, scannedAt, null);
+            return new Contact(visitorId, venueId, venueName, scannedAt, companions, null);
         }
 
         static Contact of(ContactRule.Presence p, VenueService.Venue venue, ScanStore.VisitAt visitor) {
             return new Contact(Ids.encode(visitor.visitorPublicId()), Ids.encode(venue.publicId()), venue.name(),
-                    Instant.ofEpochMilli(p.start()).toString(), Ids.encode(visitor.sealedIdentity()));
+                    Instant.ofEpochMilli(p.start()).toString(), p.first().companions(),
+                    Ids.encode(visitor.sealedIdentity()));
         }
     }
 }

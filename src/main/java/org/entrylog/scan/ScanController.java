@@ -21,9 +21,11 @@ import org.entrylog.web.Principal;
 
 /** {@code POST /api/scans}, {@code /api/scans/batch} and {@code /api/manual-entries}, for enrolled devices. */
 public final class ScanController {
-    private static final Set<String> SCAN_FIELDS = Set.of("token", "scannedAt", "direction");
+    private static final Set<String> SCAN_FIELDS = Set.of("token", "scannedAt", "direction", "companions");
     private static final Set<String> BATCH_FIELDS = Set.of("scans");
-    private static final Set<String> MANUAL_FIELDS = Set.of("name", "phone", "scannedAt");
+    private static final Set<String> MANUAL_FIELDS = Set.of("name", "phone", "scannedAt", "companions");
+    /** People let in with one entry at most (children, a person in care). */
+    public static final int MAX_COMPANIONS = 9;
     /** Enough for 500 scans of ~250 bytes each. */
     public static final int MAX_BATCH_BODY = 256 * 1024;
 
@@ -95,7 +97,8 @@ public final class ScanController {
         limits.scan().acquire(device.deviceId());
         ObjectNode body = Json.object(Http.body(ctx, maxBody), MANUAL_FIELDS);
         var identity = visitors.check(Json.string(body, "name", true), Json.string(body, "phone", true));
-        ScanService.Result r = scans.manual(device, identity, Json.instant(body, "scannedAt", false));
+        ScanService.Result r = scans.manual(device, identity, Json.instant(body, "scannedAt", false),
+                companions(body));
         metrics.scan("manual", "");
         Http.json(ctx, r.status(), ScanAnswer.of(r));
     }
@@ -109,6 +112,19 @@ public final class ScanController {
         if (token.length() > 1024) {
             throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The scanned code is far too long to be a pass.");
         }
-        return new ScanService.Request(token, Json.instant(o, "scannedAt", false), Direction.parse(o));
+        return new ScanService.Request(token, Json.instant(o, "scannedAt", false), Direction.parse(o),
+                companions(o));
+    }
+
+    /** {@code companions}: absent is 0; anything but a whole number 0–9 is refused before anything is written. */
+    static int companions(ObjectNode o) {
+        JsonNode n = o.get("companions");
+        if (n == null) {
+            return 0;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0 || n.intValue() > MAX_COMPANIONS) {
+            throw ApiException.badRequest("'companions' must be a whole number from 0 to " + MAX_COMPANIONS + ".");
+        }
+        return n.intValue();
     }
 }

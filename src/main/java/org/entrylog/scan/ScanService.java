@@ -31,8 +31,11 @@ public final class ScanService {
     /** One item of a batch as read: a scan to try, or one refused before it could be read. */
     public sealed interface Item permits Request, Unreadable {}
 
-    /** One scan as posted. {@code scannedAt} is null when the tablet gave none. */
-    public record Request(String token, Instant scannedAt, Direction direction) implements Item {}
+    /**
+     * One scan as posted. {@code scannedAt} is null when the tablet gave none; {@code companions}
+     * (0–9) are people let in with it.
+     */
+    public record Request(String token, Instant scannedAt, Direction direction, int companions) implements Item {}
 
     /** A batch item refused as it was read (not an object, a missing token …). */
     public record Unreadable(ApiException error) implements Item {}
@@ -52,14 +55,16 @@ public final class ScanService {
     private final VisitorService visitors;
     private final Clock clock;
     private final Duration offlineWindow;
+    private final CardScans cards; // printed cards (issue 13)
 
     public ScanService(WriteQueue writes, PassCodec passes, VisitorService visitors, Clock clock,
-                       Duration offlineWindow) {
+                       Duration offlineWindow, CardScans cards) {
         this.writes = writes;
         this.passes = passes;
         this.visitors = visitors;
         this.clock = clock;
         this.offlineWindow = offlineWindow;
+        this.cards = cards;
     }
 
     /** One scan; refusals are thrown as {@link ApiException}. */
@@ -85,8 +90,11 @@ public final class ScanService {
         return out;
     }
 
-    /** A manual entry for a visitor without a phone: the identity is sealed like a registration. */
-    public Result manual(Device device, VisitorService.CheckedIdentity identity, Instant scannedAt) {
+    /**
+     * A manual entry for a visitor without a phone, with {@code companions} (0–9) let in with them:
+     * the identity is sealed like a registration.
+     */
+    public Result manual(Device device, VisitorService.CheckedIdentity identity, Instant scannedAt, int companions) {
         Instant received = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         ScanTime t = ScanTime.decide(received, scannedAt, offlineWindow, null, null);
         byte[] sealed = visitors.seal(identity);
@@ -96,7 +104,8 @@ public final class ScanService {
             long visitorId = VisitorService.insert(c, visitorPublicId, sealed, identity.phoneHash(), null,
                     received.toEpochMilli());
             ScanStore.append(c, new ScanStore.Entry(scanId, device.venueId(), device.id(), visitorId,
-                    t.scannedAt().toEpochMilli(), received.toEpochMilli(), t.deviceTime(), Direction.IN, Source.MANUAL));
+                    t.scannedAt().toEpochMilli(), received.toEpochMilli(), t.deviceTime(), Direction.IN, Source.MANUAL,
+                    companions, null));
             return new Result(201, Ids.encode(scanId), device.venueIdText(), t.scannedAt(), false);
         });
     }
@@ -110,6 +119,11 @@ public final class ScanService {
     }
 
     private WriteQueue.Pending<Result> submit(Device device, Request req) {
+        // ---- printed cards (issue 13): a card's token or typed number follows the card rule ----
+        if (CardScans.recognizes(req.token())) {
+            return cards.submit(device, req);
+        }
+        // ---- end printed cards ----
         PassToken pass = passes.verify(req.token());
         Instant received = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         ScanTime t = ScanTime.decide(received, req.scannedAt(), offlineWindow, pass.notBefore(), pass.expiresAt());
@@ -129,7 +143,7 @@ public final class ScanService {
             }
             long seq = ScanStore.append(c, new ScanStore.Entry(scanId, device.venueId(), device.id(), visitorId,
                     t.scannedAt().toEpochMilli(), received.toEpochMilli(), t.deviceTime(), req.direction(),
-                    Source.PASS));
+                    Source.PASS, req.companions(), null));
             ScanStore.recordTokenUse(c, pass.tokenId(), device.venueId(), seq, pass.expiresAt().toEpochMilli());
             return new Result(201, Ids.encode(scanId), device.venueIdText(), t.scannedAt(), false);
         });

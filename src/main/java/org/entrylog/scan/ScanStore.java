@@ -27,12 +27,29 @@ import org.entrylog.store.Sql;
 public final class ScanStore {
     public static final String NAME = "scan_log";
 
-    /** One row as appended; ids are internal keys. */
+    /**
+     * One row as appended; ids are internal keys. {@code companions} (0–9) are people let in with
+     * this entry; {@code cardId} is the card of a card scan, else null.
+     */
     public record Entry(byte[] scanId, long venueId, long deviceId, long visitorId, long scannedAt,
-                        long receivedAt, Long deviceTime, Direction direction, Source source) {}
+                        long receivedAt, Long deviceTime, Direction direction, Source source, int companions,
+                        Long cardId) {
+        /** An entry without companions or card. */
+        public Entry(byte[] scanId, long venueId, long deviceId, long visitorId, long scannedAt,
+                     long receivedAt, Long deviceTime, Direction direction, Source source) {
+            this(scanId, venueId, deviceId, visitorId, scannedAt, receivedAt, deviceTime, direction, source, 0, null);
+        }
+    }
 
-    /** A scan as the contact rule and the history see it: internal ids, epoch millis. */
-    public record Scan(long seq, long visitorId, long venueId, long at, Direction direction) {}
+    /**
+     * A scan as the contact rule and the history see it: internal ids, epoch millis, and the
+     * companions let in with it (0 on rows older than companions).
+     */
+    public record Scan(long seq, long visitorId, long venueId, long at, Direction direction, int companions) {
+        public Scan(long seq, long visitorId, long venueId, long at, Direction direction) {
+            this(seq, visitorId, venueId, at, direction, 0);
+        }
+    }
 
     /** A scan at a venue with what an official export tells of its visitor. */
     public record VisitAt(Scan scan, byte[] scanId, byte[] visitorPublicId, byte[] sealedIdentity) {}
@@ -56,7 +73,8 @@ public final class ScanStore {
         long seq = head.entries() + 1;
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO scan_log(seq, scan_id, venue_id, device_id, visitor_id, scanned_at, received_at,"
-                        + " device_time, direction, source, prev_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                        + " device_time, direction, source, prev_hash, companions, card_id)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setLong(1, seq);
             ps.setBytes(2, e.scanId());
             ps.setLong(3, e.venueId());
@@ -72,6 +90,12 @@ public final class ScanStore {
             ps.setInt(9, e.direction().code());
             ps.setInt(10, e.source().code());
             ps.setBytes(11, head.hash());
+            ps.setInt(12, e.companions());
+            if (e.cardId() == null) {
+                ps.setNull(13, Types.INTEGER);
+            } else {
+                ps.setLong(13, e.cardId());
+            }
             ps.executeUpdate();
         }
         ChainHead.advance(c, NAME, rowHash(seq, e, head.hash()));
@@ -103,10 +127,47 @@ public final class ScanStore {
         }
     }
 
+    /** A card's earlier scan: the row's scan id and time. */
+    public record CardScan(byte[] scanId, long scannedAt) {}
+
+    /**
+     * The scan of a card at a venue, in that direction, nearest to {@code at} within [from, to]
+     * (by {@code scan_log_card}), or null: what makes a card's repeat a duplicate.
+     */
+    public static CardScan cardScanNear(Connection c, long cardId, long venueId, Direction direction, long at,
+                                        long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT scan_id, scanned_at FROM scan_log WHERE card_id = ? AND venue_id = ? AND scanned_at >= ?"
+                        + " AND scanned_at <= ? AND direction = ? ORDER BY abs(scanned_at - ?), seq DESC LIMIT 1")) {
+            ps.setLong(1, cardId);
+            ps.setLong(2, venueId);
+            ps.setLong(3, from);
+            ps.setLong(4, to);
+            ps.setInt(5, direction.code());
+            ps.setLong(6, at);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new CardScan(rs.getBytes(1), rs.getLong(2)) : null;
+            }
+        }
+    }
+
     // ---- the chain ----
 
-    /** The hash of a row over all its columns, in table order. */
+    /**
+     * The hash of a row over all its columns, in table order. Rows written since companions and
+     * cards (migration 005) always carry {@code companions}, and their hash ends with it and
+     * {@code card_id}; older rows, where both are NULL, are hashed as they were written, so their
+     * chain still verifies. A row cannot pass for the other kind: the two encodings differ in length.
+     */
     public static byte[] rowHash(long seq, Entry e, byte[] prevHash) {
+        return withCompanions(rowHashV1(seq, e, prevHash), (long) e.companions(), e.cardId()).digest();
+    }
+
+    private static ChainHash withCompanions(ChainHash h, Long companions, Long cardId) {
+        return companions == null ? h : h.integer(companions).integer(cardId);
+    }
+
+    private static ChainHash rowHashV1(long seq, Entry e, byte[] prevHash) {
         return new ChainHash(NAME)
                 .integer(seq)
                 .blob(e.scanId())
@@ -118,15 +179,13 @@ public final class ScanStore {
                 .integer(e.deviceTime())
                 .integer(e.direction().code())
                 .integer(e.source().code())
-                .blob(prevHash)
-                .digest();
+                .blob(prevHash);
     }
 
     /** The hash of a row as stored, from its columns' raw values, so an altered value shows. */
     private static byte[] rowHash(ResultSet rs) throws SQLException {
-        long deviceTime = rs.getLong("device_time");
-        Long dt = rs.wasNull() ? null : deviceTime;
-        return new ChainHash(NAME)
+        Long dt = nullable(rs, "device_time");
+        ChainHash h = new ChainHash(NAME)
                 .integer(rs.getLong("seq"))
                 .blob(rs.getBytes("scan_id"))
                 .integer(rs.getLong("venue_id"))
@@ -137,8 +196,13 @@ public final class ScanStore {
                 .integer(dt)
                 .integer(rs.getLong("direction"))
                 .integer(rs.getLong("source"))
-                .blob(rs.getBytes("prev_hash"))
-                .digest();
+                .blob(rs.getBytes("prev_hash"));
+        return withCompanions(h, nullable(rs, "companions"), nullable(rs, "card_id")).digest();
+    }
+
+    private static Long nullable(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
     }
 
     /** Walks the scan chain (see {@link LogVerifier}). */
@@ -182,7 +246,7 @@ public final class ScanStore {
     public static List<Scan> visitsOf(Connection c, long visitorId) throws SQLException {
         List<Scan> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT seq, visitor_id, venue_id, scanned_at, direction FROM scan_log"
+                "SELECT seq, visitor_id, venue_id, scanned_at, direction, companions FROM scan_log"
                         + " WHERE visitor_id = ? ORDER BY scanned_at DESC, seq DESC")) {
             ps.setLong(1, visitorId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -198,7 +262,7 @@ public final class ScanStore {
     public static List<Scan> visitsOf(Connection c, long visitorId, long from, long to) throws SQLException {
         List<Scan> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT seq, visitor_id, venue_id, scanned_at, direction FROM scan_log"
+                "SELECT seq, visitor_id, venue_id, scanned_at, direction, companions FROM scan_log"
                         + " WHERE visitor_id = ? AND scanned_at >= ? AND scanned_at <= ? ORDER BY scanned_at, seq")) {
             ps.setLong(1, visitorId);
             ps.setLong(2, from);
@@ -216,7 +280,7 @@ public final class ScanStore {
     public static List<VisitAt> visitsAt(Connection c, long venueId, long from, long to) throws SQLException {
         List<VisitAt> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT s.seq, s.visitor_id, s.venue_id, s.scanned_at, s.direction, s.scan_id, v.public_id,"
+                "SELECT s.seq, s.visitor_id, s.venue_id, s.scanned_at, s.direction, s.companions, s.scan_id, v.public_id,"
                         + " v.sealed_identity FROM scan_log s JOIN visitor v ON v.id = s.visitor_id"
                         + " WHERE s.venue_id = ? AND s.scanned_at >= ? AND s.scanned_at <= ?"
                         + " ORDER BY s.scanned_at, s.seq")) {
@@ -235,7 +299,7 @@ public final class ScanStore {
 
     private static Scan scan(ResultSet rs) throws SQLException {
         return new Scan(rs.getLong("seq"), rs.getLong("visitor_id"), rs.getLong("venue_id"), rs.getLong("scanned_at"),
-                Direction.of(rs.getInt("direction")));
+                Direction.of(rs.getInt("direction")), rs.getInt("companions")); // NULL (older rows) reads as 0
     }
 
     // ---- retention ----

@@ -1,8 +1,11 @@
 package org.entrylog.scan;
 
-/** How an entry came in: a scanned pass, or a manual entry for a visitor without a phone. */
+/**
+ * How an entry came in: a scanned pass, a manual entry for a visitor without a phone, or a printed
+ * card (a pass or its typed number).
+ */
 public enum Source {
-    PASS(0), MANUAL(1);
+    PASS(0), MANUAL(1), CARD(2);
 
     private final int code;
 

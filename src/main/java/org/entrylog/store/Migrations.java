@@ -23,6 +23,7 @@ final class Migrations {
         "006_phone_hash_v2.sql",
         "007_devices.sql",
         "008_approvals_regions.sql",
+        "009_cards_companions.sql",
     };
 
     private Migrations() {}

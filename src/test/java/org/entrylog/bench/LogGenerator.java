@@ -150,7 +150,7 @@ final class LogGenerator {
             byte[] prev = ChainHash.GENESIS;
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO scan_log(seq, scan_id, venue_id, device_id, visitor_id, scanned_at, received_at,"
-                            + " device_time, direction, source, prev_hash) VALUES (?,?,?,?,?,?,?,NULL,?,0,?)")) {
+                            + " device_time, direction, source, prev_hash, companions) VALUES (?,?,?,?,?,?,?,NULL,?,0,?,0)")) {
                 for (long seq = 1; seq <= rows; seq++) {
                     long at = start + (long) ((double) (seq - 1) * span / rows);
                     long venue = 1 + rnd.nextInt(venues);

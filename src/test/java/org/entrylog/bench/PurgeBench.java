@@ -203,7 +203,7 @@ public final class PurgeBench {
                                 + " last_active_at) VALUES (?,?,?,?,?,?,?)");
                      PreparedStatement scan = c.prepareStatement(
                         "INSERT INTO scan_log(seq, scan_id, venue_id, device_id, visitor_id, scanned_at, received_at,"
-                                + " device_time, direction, source, prev_hash) VALUES (?,?,1,1,?,?,?,NULL,0,0,?)");
+                                + " device_time, direction, source, prev_hash, companions) VALUES (?,?,1,1,?,?,?,NULL,0,0,?,0)");
                      PreparedStatement use = c.prepareStatement(
                         "INSERT INTO token_use(token_id, venue_id, scan_seq, expires_at) VALUES (?,1,?,?)")) {
                     for (int i = 0; i < perDay; i++) {

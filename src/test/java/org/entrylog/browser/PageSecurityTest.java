@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("browser")
 class PageSecurityTest {
-    private static final List<String> PAGES = List.of("/", "/pass", "/scan", "/console", "/transparency", "/ca");
+    private static final List<String> PAGES = List.of("/", "/pass", "/card", "/scan", "/console", "/transparency", "/ca");
 
     @TempDir
     static Path tmp;
