@@ -90,9 +90,17 @@ class BadInputTest {
         byte[] tenMb = new byte[10 * 1024 * 1024];
         java.util.Arrays.fill(tenMb, (byte) 'x');
         Device d = t.venueWithDevice("Door");
-        Response huge = t.postBytes("/api/scans", tenMb, d.secret());
-        assertEquals(413, huge.status());
-        assertEquals("payload_too_large", huge.text("error"));
+        // The server answers 413 from the declared length and closes the connection; a client still
+        // sending its 10 MB may find the socket closed before it reads that answer. Either way the
+        // body is never parsed and nothing is written.
+        try {
+            Response huge = t.postBytes("/api/scans", tenMb, d.secret());
+            assertEquals(413, huge.status());
+            assertEquals("payload_too_large", huge.text("error"));
+        } catch (RuntimeException closedWhileSending) {
+            assertTrue(closedWhileSending.getCause() instanceof java.io.IOException, closedWhileSending.toString());
+        }
+        assertEquals(200, t.get("/health", null).status(), "the server keeps answering");
         assertEquals(1, rows());
     }
 
