@@ -26,6 +26,14 @@ final class VenueCommand {
         @Option(names = "--address", description = "Postal address (optional).")
         String address;
 
+        @Option(names = "--capacity", description = "People the venue may hold at once (optional): shown with the "
+                + "occupancy on the scanner and the owner page, which warn at it.")
+        Integer capacity;
+
+        @Option(names = "--default-stay-minutes", description = "Minutes after which an entry without an exit stops "
+                + "counting as inside (default 180).")
+        Integer defaultStayMinutes;
+
         @Option(names = "--port", hidden = true, description = "Port used in the printed link when no public URL is set.")
         Integer port;
 
@@ -36,11 +44,13 @@ final class VenueCommand {
         public Integer call() {
             Config config = data.config();
             try (Database db = Database.open(config.dataDir())) {
-                var v = new VenueService(db, Main.clock()).add(name, address);
+                var v = new VenueService(db, Main.clock()).add(name, address, capacity, defaultStayMinutes);
                 int p = port != null ? port : config.port();
+                String base = config.publicUrl(p);
                 Main.printJson(spec.commandLine().getOut(), Json.obj("venueId", v.venueId(),
                         "enrollmentCode", v.enrollmentCode(),
-                        "enrollmentUrl", config.publicUrl(p) + "/scan?enroll=" + v.enrollmentCode()));
+                        "enrollmentUrl", base + "/scan?enroll=" + v.enrollmentCode(),
+                        "ownerUrl", base + "/venue"));
             }
             return 0;
         }

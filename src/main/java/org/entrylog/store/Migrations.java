@@ -21,6 +21,7 @@ final class Migrations {
         "004_transparency.sql",
         "005_official_totp.sql",
         "006_phone_hash_v2.sql",
+        "007_venue_owners.sql",
     };
 
     private Migrations() {}
