@@ -4,6 +4,8 @@ import java.util.concurrent.Callable;
 import org.entrylog.common.Json;
 import org.entrylog.config.Config;
 import org.entrylog.store.Database;
+import org.entrylog.pass.QrRenderer;
+import org.entrylog.venue.DoorKit;
 import org.entrylog.venue.VenueService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code venue add --name N [--address A]}. */
+/**
+ * {@code venue add --name N [--address A] [--capacity N] [--default-stay-minutes M]}: prints the
+ * venue's links and writes its printable door kit (venue/DoorKit) into the data folder.
+ */
 @Command(name = "venue", description = "Manage venues.", subcommands = VenueCommand.Add.class)
 final class VenueCommand {
 
@@ -47,10 +52,15 @@ final class VenueCommand {
                 var v = new VenueService(db, Main.clock()).add(name, address, capacity, defaultStayMinutes);
                 int p = port != null ? port : config.port();
                 String base = config.publicUrl(p);
+                String enrollmentUrl = base + "/scan?enroll=" + v.enrollmentCode();
+                // the only moment the code is known in the clear: the printable kit is made now
+                var kit = new DoorKit(new QrRenderer()).write(config.dataDir(), v.venueId(), name, enrollmentUrl,
+                        base + "/pass");
                 Main.printJson(spec.commandLine().getOut(), Json.obj("venueId", v.venueId(),
                         "enrollmentCode", v.enrollmentCode(),
-                        "enrollmentUrl", base + "/scan?enroll=" + v.enrollmentCode(),
-                        "ownerUrl", base + "/venue"));
+                        "enrollmentUrl", enrollmentUrl,
+                        "ownerUrl", base + "/venue",
+                        "doorKit", kit.toString()));
             }
             return 0;
         }

@@ -11,19 +11,33 @@ import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code venue add --capacity} and {@code owner add} on a real data folder, then the owner signs in over HTTP. */
+/**
+ * {@code venue add --capacity} (its links and its door kit, whose QRs decode to them) and {@code owner add}
+ * on a real data folder, then the owner signs in over HTTP.
+ */
 class OwnerCommandTest {
     @TempDir
     Path dir;
 
     @Test
-    void ownerAddMakesAnAccountThatSignsInWithTotpAndSeesItsVenue() {
+    void ownerAddMakesAnAccountThatSignsInWithTotpAndSeesItsVenue() throws Exception {
         Cli.Run venue = Cli.run("venue", "add", "--data", dir.toString(), "--name", "Cafe", "--capacity", "40",
                 "--default-stay-minutes", "90", "--port", "8123");
         assertEquals(0, venue.exit(), venue.out());
         String venueId = venue.json().path("venueId").asText();
         assertTrue(venue.json().path("enrollmentUrl").asText().startsWith("http://localhost:8123/scan?enroll="));
         assertEquals("http://localhost:8123/venue", venue.json().path("ownerUrl").asText());
+        // the printable door kit: written owner-only into the data folder, its two QRs made by the server
+        Path kit = Path.of(venue.json().path("doorKit").asText());
+        assertEquals(dir.resolve("kits").resolve(venueId + ".html"), kit);
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                java.nio.file.Files.getPosixFilePermissions(kit));
+        String html = java.nio.file.Files.readString(kit);
+        assertEquals(venue.json().path("enrollmentUrl").asText(),
+                org.entrylog.testing.QrImages.decodeImgById(html, "enrollment-qr"));
+        assertEquals("http://localhost:8123/pass", org.entrylog.testing.QrImages.decodeImgById(html, "pass-qr"));
+        assertTrue(html.contains("Register once, show your pass here") && html.contains("한 번 등록하고"), html);
+        assertTrue(html.contains("@page { size: A4"));
 
         Cli.Run unknown = Cli.withInput("a long enough password\n", "owner", "add", "--data", dir.toString(),
                 "--username", "cafe.owner", "--venue", "AAAAAAAAAAAAAAAAAAAAAA");
