@@ -16,6 +16,7 @@ import { createScreen } from './scan/screen.js';
 import { createCamera, oncePerPass } from './scan/camera.js';
 import { createSync } from './scan/sync.js';
 import { createEnrollment, takeEnrollCode } from './scan/enroll.js';
+import { startOccupancy } from './scan/occupancy.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,6 +30,7 @@ const screen = createScreen(tablet);
 const sync = createSync({ tablet, screen });
 const camera = createCamera({ wanted: () => !!tablet.device, screen, onText: oncePerPass(sync.submitScan) });
 const enroll = createEnrollment({ tablet, screen, onEnrolled: showScanner });
+const occupancy = startOccupancy(tablet); // "inside 37 / 50" (issue 16)
 wire();
 boot(enrollCode);
 
@@ -85,6 +87,7 @@ function showEnroll() {
 }
 
 function showScanner() {
+  occupancy.refresh();
   screen.showScanner(tablet.device.venueName);
   screen.today = tablet.today();
   sync.updatePending();

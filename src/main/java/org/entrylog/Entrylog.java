@@ -204,10 +204,12 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("POST", "/api/traces", Role.OFFICIAL, officials::trace));
         // venue owners and live occupancy (issue 16): counts only, never a visitor
         var occupancy = new org.entrylog.occupancy.Occupancy(db, clock);
-        var owners = new org.entrylog.owner.OwnerController(db, writes, sessions, occupancy, clock);
+        var owners = new org.entrylog.owner.OwnerController(db, writes, sessions, occupancy, clock, new QrRenderer(),
+                config::publicUrl);
         r.add(new Route("GET", "/api/venues/{venueId}/occupancy", java.util.EnumSet.of(Role.DEVICE, Role.VENUE_OWNER),
                 new org.entrylog.occupancy.OccupancyController(db, occupancy)::get));
         r.add(new Route("GET", "/api/owner/venues", Role.VENUE_OWNER, owners::venues));
+        r.add(new Route("GET", "/api/owner/venues/{venueId}/poster", Role.VENUE_OWNER, owners::poster));
         r.add(new Route("DELETE", "/api/owner/sessions/current", Role.VENUE_OWNER, owners::logout));
         for (String page : new String[] {"pass", "scan", "console", "transparency", "venue"}) {
             r.add(new Route("GET", "/" + page, Role.ANYONE, WebServer.page(page + ".html")));

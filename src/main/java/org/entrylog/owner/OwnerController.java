@@ -24,8 +24,14 @@ public final class OwnerController {
     private final Sessions sessions;
     private final Occupancy occupancy;
     private final Clock clock;
+    private final org.entrylog.pass.QrRenderer qr;
+    /** The configured public URL, else this server's, for the port the request came in on. */
+    private final java.util.function.IntFunction<String> publicUrl;
 
-    public OwnerController(Database db, WriteQueue writes, Sessions sessions, Occupancy occupancy, Clock clock) {
+    public OwnerController(Database db, WriteQueue writes, Sessions sessions, Occupancy occupancy, Clock clock,
+                           org.entrylog.pass.QrRenderer qr, java.util.function.IntFunction<String> publicUrl) {
+        this.qr = qr;
+        this.publicUrl = publicUrl;
         this.db = db;
         this.writes = writes;
         this.sessions = sessions;
@@ -52,6 +58,31 @@ public final class OwnerController {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("username", s.username());
         m.put("venues", venues);
+        Http.json(ctx, 200, m);
+    }
+
+    /**
+     * 200 {@code {"venueId","name","passUrl","passQrPng"}}: the visitor poster of the door kit for one
+     * of the owner's venues (the QR to /pass, made by the server); any other venue is the same 404.
+     * The staff half of the kit needs the enrollment code, kept only hashed: it is the kit file
+     * {@code venue add} wrote (venue/DoorKit).
+     */
+    public void poster(Context ctx) {
+        Sessions.Session s = Principal.of(ctx, OwnerPrincipal.class).session();
+        byte[] publicId = org.entrylog.common.Ids.decode(ctx.pathParam("venueId"), 16);
+        org.entrylog.venue.VenueService.Venue v = publicId == null ? null : db.read(c -> {
+            org.entrylog.venue.VenueService.Venue found = org.entrylog.venue.VenueService.byPublicId(c, publicId);
+            return found != null && OwnerAccounts.sees(c, s.officialId(), found.id()) ? found : null;
+        });
+        if (v == null) {
+            throw org.entrylog.common.ApiException.notFound();
+        }
+        String passUrl = publicUrl.apply(ctx.req().getLocalPort()) + "/pass";
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("venueId", ctx.pathParam("venueId"));
+        m.put("name", v.name());
+        m.put("passUrl", passUrl);
+        m.put("passQrPng", qr.dataUrl(passUrl));
         Http.json(ctx, 200, m);
     }
 
