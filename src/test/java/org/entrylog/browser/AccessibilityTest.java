@@ -111,6 +111,7 @@ class AccessibilityTest {
             check(b, axe, "console, signed out");
             b.type("#login-username", "inspector.lee");
             b.type("#login-password", Officials.PASSWORD);
+            b.type("#login-totp", Officials.code(app, "inspector.lee"));
             b.el("#login-submit").click();
             b.waitUntil("the trace form", WAIT, () -> b.attr("#trace-section", "hidden") == null);
             b.type("#trace-caseref", "KDCA-2026-000777");

@@ -114,6 +114,7 @@ class KoreanPagesTest {
             b.open(app.base + "/console?lang=ko");
             b.type("#login-username", "inspector.kim");
             b.type("#login-password", "not the password at all");
+            b.type("#login-totp", Officials.code(app, "inspector.kim")); // not used up by a refused sign-in
             b.el("#login-submit").click();
             b.waitUntil("the refusal", WAIT, () -> b.attr("#login-error", "hidden") == null);
             assertEquals("사용자 이름 또는 비밀번호가 올바르지 않습니다.", b.text("#login-error"));

@@ -81,6 +81,9 @@ class OwnerApiTest {
         // the venue's own tablet reads the same number
         assertEquals(1, occupancy(cafe.venueId(), cafe.secret()).json().path("inside").asInt());
 
+        // the operator's view: one tablet scanned in the last hour (a count, no ids); an hour later none
+        assertTrue(t.get("/metrics", null).body().contains("entrylog_tablets_seen_tablets 1.0"));
+
         TestApp.Response list = t.get("/api/owner/venues", token);
         assertEquals(1, list.json().path("venues").get(0).path("inside").asInt());
         assertEquals(3, list.json().path("venues").get(0).path("scansToday").asInt());
@@ -90,6 +93,8 @@ class OwnerApiTest {
                 assertFalse(body.contains(secret), body);
             }
         }
+        t.clock.advance(java.time.Duration.ofHours(1).plusSeconds(1));
+        assertTrue(t.get("/metrics", null).body().contains("entrylog_tablets_seen_tablets 0.0"));
     }
 
     @Test
@@ -105,6 +110,15 @@ class OwnerApiTest {
             assertEquals(none.json().path("message"), r.json().path("message"));
         }
         assertEquals(200, occupancy(bar.venueId(), bar.secret()).status());
+
+        // the door kit's visitor poster: the server's QR to /pass for the owner's venue, the same 404 otherwise
+        TestApp.Response poster = t.get("/api/owner/venues/" + cafe.venueId() + "/poster", token);
+        assertEquals(200, poster.status(), poster.body());
+        assertEquals(t.base + "/pass", poster.text("passUrl"));
+        assertEquals(t.base + "/pass", org.entrylog.testing.QrImages.decodeDataUrl(poster.text("passQrPng")));
+        TestApp.Response otherPoster = t.get("/api/owner/venues/" + bar.venueId() + "/poster", token);
+        assertEquals(404, otherPoster.status());
+        assertEquals(none.json().path("message"), otherPoster.json().path("message"));
     }
 
     @Test
