@@ -191,12 +191,15 @@ public final class ScanStore {
      * {@code since} = now - the venue's default stay, so an entry without an exit stops counting then.
      */
     public static long inside(Connection c, long venueId, long since, long now) throws SQLException {
-        Long n = Sql.value(c, "SELECT coalesce(sum(people), 0) FROM (SELECT direction, " + PEOPLE + " AS people,"
-                + " row_number() OVER (PARTITION BY visitor_id ORDER BY scanned_at DESC, seq DESC) AS newest"
-                + " FROM scan_log WHERE venue_id = ? AND scanned_at >= ? AND scanned_at <= ?)"
-                + " WHERE newest = 1 AND direction = " + Direction.IN.code(), venueId, since, now);
+        Long n = Sql.value(c, INSIDE, venueId, since, now);
         return n == null ? 0 : n;
     }
+
+    /** The query of {@link #inside} (venue, since, now): one range of {@code scan_log_venue_time}. */
+    static final String INSIDE = "SELECT coalesce(sum(people), 0) FROM (SELECT direction, " + PEOPLE + " AS people,"
+            + " row_number() OVER (PARTITION BY visitor_id ORDER BY scanned_at DESC, seq DESC) AS newest"
+            + " FROM scan_log WHERE venue_id = ? AND scanned_at >= ? AND scanned_at <= ?)"
+            + " WHERE newest = 1 AND direction = " + Direction.IN.code();
 
     /** Scans at the venue in [{@code from}, {@code to}) (by {@code scan_log_venue_time}). */
     public static long countAt(Connection c, long venueId, long from, long to) throws SQLException {
