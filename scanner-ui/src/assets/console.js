@@ -1,6 +1,7 @@
 // Health official console: sign in, trace one named case, export the result.
 // The session token lives in sessionStorage only (gone when the tab closes).
 import { t } from './i18n.js';
+import { wireSignIn } from './signin.js';
 import {
   ApiError, api, clear, el, errorMessage, fmtDateTime, initPage, show, storageGet, storageSet,
 } from './common.js';
@@ -17,7 +18,7 @@ wire();
 render();
 
 function wire() {
-  $('login-form').addEventListener('submit', onLogin);
+  wireSignIn(onSession);
   $('trace-form').addEventListener('submit', onTrace);
   $('logout').addEventListener('click', logout);
   $('download-csv').addEventListener('click', () => download('text/csv', 'csv'));
@@ -74,36 +75,10 @@ function setDefaultRange() {
   if (!$('trace-from').value) $('trace-from').value = toLocalInput(new Date(now.getTime() - 14 * 86400000));
 }
 
-async function onLogin(ev) {
-  ev.preventDefault();
-  const username = $('login-username').value.trim();
-  const password = $('login-password').value;
-  const totp = $('login-totp').value.replace(/\s/g, '');
-  const err = $('login-error');
-  show(err, false);
-  if (!username || !password || !totp) {
-    err.textContent = t('common.required', { field: t(!username ? 'console.username' : !password ? 'console.password' : 'console.totp') });
-    show(err, true);
-    return;
-  }
-  const button = $('login-submit');
-  button.disabled = true;
-  button.textContent = t('console.login.busy');
-  try {
-    const res = await api('POST', '/api/sessions', { body: { username, password, totp } });
-    if (!res.data || !res.data.token) throw new ApiError(res.status, 'bad_response', t('common.error'));
-    session = { token: String(res.data.token), expiresAt: res.data.expiresAt ?? null };
-    storageSet(KEY_SESSION, session, sessionStorage);
-    $('login-password').value = '';
-    $('login-totp').value = '';
-    render();
-  } catch (e) {
-    err.textContent = errorMessage(e, 'console.login');
-    show(err, true);
-  } finally {
-    button.disabled = false;
-    button.textContent = t('console.login.submit');
-  }
+function onSession(s) {
+  session = s;
+  storageSet(KEY_SESSION, session, sessionStorage);
+  render();
 }
 
 async function logout() {

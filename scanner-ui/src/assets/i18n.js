@@ -334,6 +334,31 @@ const en = {
   'transparency.field.finishedAt': 'Finished',
   'transparency.field.endedAt': 'Finished',
   'transparency.field.dryRun': 'Dry run',
+
+  // ---- venue owner page and occupancy (issue 16, p2-owner) ----
+  'nav.venue': 'Venue owner',
+  'venue.title': 'Venue owner — entrylog',
+  'venue.logout': 'Sign out',
+  'venue.login.h': 'Sign in',
+  'venue.login.lead': 'For venue owners with an account on this server: your venues\' occupancy and door kit. You see counts only, never who visited.',
+  'venue.h': 'Your venues',
+  'venue.lead': 'People inside now count entries and exits; an entry without an exit stops counting after the venue\'s usual stay. The numbers refresh by themselves.',
+  'venue.asof': 'As of {time}',
+  'venue.none': 'No venue is linked to this account yet. Ask the operator.',
+  'venue.expired': 'Your session has ended. Please sign in again.',
+  'venue.capacity': 'Capacity',
+  'venue.capacity.none': 'not set',
+  'venue.scansToday': 'Scans today',
+  'venue.kit.link': 'Door kit (print)',
+  'venue.kit.back': 'Back to your venues',
+  'venue.kit.print': 'Print',
+  'venue.kit.staff': 'This is the poster for visitors. The staff sheet with the tablet enrollment QR is in the door kit the operator made with the venue (it holds the venue\'s enrollment code, which the server keeps only scrambled).',
+  'venue.kit.qr.alt': 'QR code to the visitor pass page',
+  'venue.load.error.not_found': 'This venue is not linked to your account.',
+  'venue.kit.error.not_found': 'This venue is not linked to your account.',
+  'occupancy.inside': 'Inside now',
+  'occupancy.full': 'Full: at capacity',
+  'scan.occupancy': 'Inside now',
 };
 
 const ko = {
@@ -663,6 +688,31 @@ const ko = {
   'transparency.field.finishedAt': '종료',
   'transparency.field.endedAt': '종료',
   'transparency.field.dryRun': '모의 실행',
+
+  // ---- venue owner page and occupancy (issue 16, p2-owner) ----
+  'nav.venue': '매장 관리',
+  'venue.title': '매장 관리 — entrylog',
+  'venue.logout': '로그아웃',
+  'venue.login.h': '로그인',
+  'venue.login.lead': '이 서버에 계정이 있는 매장 운영자용입니다: 매장의 현재 인원과 출입 키트. 숫자만 보이며, 누가 방문했는지는 보이지 않습니다.',
+  'venue.h': '내 매장',
+  'venue.lead': '현재 인원은 입장과 퇴장으로 셉니다. 퇴장 스캔이 없는 입장은 매장의 기본 체류 시간이 지나면 빠집니다. 숫자는 저절로 새로 고쳐집니다.',
+  'venue.asof': '{time} 기준',
+  'venue.none': '이 계정에 연결된 매장이 아직 없습니다. 운영자에게 문의하세요.',
+  'venue.expired': '세션이 끝났습니다. 다시 로그인하세요.',
+  'venue.capacity': '수용 인원',
+  'venue.capacity.none': '설정 안 됨',
+  'venue.scansToday': '오늘 스캔',
+  'venue.kit.link': '출입 키트 (인쇄)',
+  'venue.kit.back': '내 매장으로 돌아가기',
+  'venue.kit.print': '인쇄',
+  'venue.kit.staff': '방문자용 포스터입니다. 태블릿 등록 QR이 있는 직원용 종이는 운영자가 매장을 만들 때 만든 출입 키트에 있습니다 (매장의 등록 코드가 들어 있으며, 서버는 이 코드를 해시로만 보관합니다).',
+  'venue.kit.qr.alt': '방문자 패스 페이지로 가는 QR 코드',
+  'venue.load.error.not_found': '이 매장은 내 계정에 연결되어 있지 않습니다.',
+  'venue.kit.error.not_found': '이 매장은 내 계정에 연결되어 있지 않습니다.',
+  'occupancy.inside': '현재 인원',
+  'occupancy.full': '만석: 수용 인원에 도달',
+  'scan.occupancy': '현재 인원',
 };
 
 const dictionaries = { en, ko };

@@ -18,6 +18,7 @@ import { createCamera, oncePerPass } from './scan/camera.js';
 import { createSync } from './scan/sync.js';
 import { createEnrollment, takeEnrollCode } from './scan/enroll.js';
 import { createCompanions } from './scan/companions.js';
+import { startOccupancy } from './scan/occupancy.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -32,6 +33,7 @@ const companions = createCompanions();
 const sync = createSync({ tablet, screen, companions });
 const camera = createCamera({ wanted: () => !!tablet.device, screen, onText: oncePerPass(sync.submitScan) });
 const enroll = createEnrollment({ tablet, screen, onEnrolled: showScanner });
+const occupancy = startOccupancy(tablet); // "inside 37 / 50" (issue 16)
 wire();
 boot(enrollCode);
 
@@ -89,6 +91,7 @@ function showEnroll() {
 }
 
 function showScanner() {
+  occupancy.refresh();
   screen.showScanner(tablet.device.venueName);
   screen.device = tablet.device;
   screen.today = tablet.today();

@@ -148,6 +148,9 @@ public final class Entrylog implements AutoCloseable {
             Long oldest = ScanStore.oldest(db);
             return oldest == null ? null : (clock.millis() - oldest) / 1000.0;
         });
+        metrics.gauge("entrylog.tablets.seen", "Tablets that scanned in the last hour (a count, no ids)", "tablets",
+                () -> db.read(c -> org.entrylog.scan.ScanStore.devicesScanningSince(c,
+                        clock.millis() - Duration.ofHours(1).toMillis())));
         this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock,
                 new SecondFactors(db, TotpSecrets.forDataDir(config.dataDir())));
         this.traces = new TraceService(db);
@@ -188,6 +191,7 @@ public final class Entrylog implements AutoCloseable {
         m.put(Role.DEVICE, DevicePrincipal.authenticator(venues, sightings));
         m.put(Role.OFFICIAL, OfficialPrincipal.authenticator(sessions, anonymousRefusals, limits.officialAnonymous(),
                 limits.address()));
+        m.put(Role.VENUE_OWNER, org.entrylog.owner.OwnerPrincipal.authenticator(sessions)); // issue 16
         return m;
     }
 
@@ -242,7 +246,16 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("POST", "/api/approvals", Role.OFFICIAL, purposes::request));
         r.add(new Route("GET", "/api/approvals", Role.OFFICIAL, purposes::list));
         r.add(new Route("POST", "/api/approvals/{approvalId}/grant", Role.OFFICIAL, purposes::grant));
-        for (String page : new String[] {"pass", "card", "scan", "console", "transparency"}) {
+        // venue owners and live occupancy (issue 16): counts only, never a visitor
+        var occupancy = new org.entrylog.occupancy.Occupancy(db, clock);
+        var owners = new org.entrylog.owner.OwnerController(db, writes, sessions, occupancy, clock, new QrRenderer(),
+                config::publicUrl);
+        r.add(new Route("GET", "/api/venues/{venueId}/occupancy", java.util.EnumSet.of(Role.DEVICE, Role.VENUE_OWNER),
+                new org.entrylog.occupancy.OccupancyController(db, occupancy)::get));
+        r.add(new Route("GET", "/api/owner/venues", Role.VENUE_OWNER, owners::venues));
+        r.add(new Route("GET", "/api/owner/venues/{venueId}/poster", Role.VENUE_OWNER, owners::poster));
+        r.add(new Route("DELETE", "/api/owner/sessions/current", Role.VENUE_OWNER, owners::logout));
+        for (String page : new String[] {"pass", "card", "scan", "console", "transparency", "venue"}) {
             r.add(new Route("GET", "/" + page, Role.ANYONE, WebServer.page(page + ".html")));
         }
         r.add(new Route("GET", "/", Role.ANYONE, WebServer.page("index.html")));

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
             DeviceCommand.class,
             BackupCommand.class,
             OfficialCommand.class,
+            OwnerCommand.class,
             AuditCommand.class,
             UnsealCommand.class,
             PurgeCommand.class,

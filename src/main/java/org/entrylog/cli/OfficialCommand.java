@@ -62,7 +62,7 @@ final class OfficialCommand {
             return 0;
         }
 
-        private static String firstLine() {
+        static String firstLine() {
             try {
                 BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 String line = r.readLine();

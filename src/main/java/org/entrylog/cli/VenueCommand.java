@@ -13,6 +13,8 @@ import org.entrylog.store.FilePermissions;
 import org.entrylog.common.Json;
 import org.entrylog.config.Config;
 import org.entrylog.store.Database;
+import org.entrylog.pass.QrRenderer;
+import org.entrylog.venue.DoorKit;
 import org.entrylog.venue.VenueService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +22,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code venue add --name N [--address A] [--region R]} and {@code venue rotate-code --venue ID}. */
+/**
+ * {@code venue add --name N [--address A] [--region R] [--capacity N] [--default-stay-minutes M]}:
+ * prints the venue's links and writes its printable door kit (venue/DoorKit) into the data folder;
+ * {@code venue rotate-code --venue ID}.
+ */
 @Command(name = "venue", description = "Manage venues.", subcommands = {VenueCommand.Add.class,
         VenueCommand.RotateCode.class})
 final class VenueCommand {
@@ -40,6 +46,14 @@ final class VenueCommand {
                 + "other regions then see no identities here).")
         String region;
 
+        @Option(names = "--capacity", description = "People the venue may hold at once (optional): shown with the "
+                + "occupancy on the scanner and the owner page, which warn at it.")
+        Integer capacity;
+
+        @Option(names = "--default-stay-minutes", description = "Minutes after which an entry without an exit stops "
+                + "counting as inside (default 180).")
+        Integer defaultStayMinutes;
+
         @Option(names = "--port", hidden = true, description = "Port used in the printed link when no public URL is set.")
         Integer port;
 
@@ -50,10 +64,17 @@ final class VenueCommand {
         public Integer call() {
             Config config = data.config();
             try (Database db = Database.open(config.dataDir())) {
-                var v = new VenueService(db, Main.clock()).add(name, address, region);
+                var v = new VenueService(db, Main.clock()).add(name, address, region, capacity, defaultStayMinutes);
+                String base = PublicUrl.forCommand(config, port);
+                String enrollmentUrl = base + "/scan?enroll=" + v.enrollmentCode();
+                // the only moment the code is known in the clear: the printable kit is made now
+                var kit = new DoorKit(new QrRenderer()).write(config.dataDir(), v.venueId(), name, enrollmentUrl,
+                        base + "/pass");
                 Main.printJson(spec.commandLine().getOut(), Json.obj("venueId", v.venueId(),
                         "enrollmentCode", v.enrollmentCode(),
-                        "enrollmentUrl", PublicUrl.forCommand(config, port) + "/scan?enroll=" + v.enrollmentCode()));
+                        "enrollmentUrl", enrollmentUrl,
+                        "ownerUrl", base + "/venue",
+                        "doorKit", kit.toString()));
             }
             return 0;
         }

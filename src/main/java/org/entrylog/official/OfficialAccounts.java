@@ -16,6 +16,21 @@ public final class OfficialAccounts {
     /** Lower-case letters, digits, dot, underscore and hyphen, 3–64 characters, starting with a letter or digit. */
     static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
 
+    /**
+     * What an account may do, its {@code kind} column (migration 007): an official uses the official
+     * API; a venue owner (accounts made by {@code owner add}, owner/OwnerAccounts) signs in the same
+     * way but is admitted only by the VENUE_OWNER role. A session carries its account's kind.
+     */
+    public enum Kind {
+        OFFICIAL("official"), VENUE_OWNER("venue_owner");
+
+        public final String column;
+
+        Kind(String column) {
+            this.column = column;
+        }
+    }
+
     private final Database db;
     private final Passwords passwords;
     private final Clock clock;
@@ -44,27 +59,50 @@ public final class OfficialAccounts {
     /** Adds an official who sees identities and venue lists only in {@code scope}; refuses a taken username. */
     public String add(String username, String password, RegionScope scope) {
         String u = requireUsername(username);
-        String hash = passwords.hash(Passwords.requireAcceptable(password));
-        long now = clock.millis();
+        String hash = hash(password);
         return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM official WHERE username = ?")) {
-                ps.setString(1, u);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        throw new IllegalArgumentException("An official named '" + u + "' already exists.");
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO official(username, password_hash, created_at, regions) VALUES (?,?,?,?)")) {
-                ps.setString(1, u);
-                ps.setString(2, hash);
-                ps.setLong(3, now);
-                ps.setString(4, scope.stored());
-                ps.executeUpdate();
-            }
+            insert(c, u, hash, Kind.OFFICIAL, scope);
             return u;
         });
+    }
+
+    /** The Argon2id hash of an acceptable password (refuses one too short), made outside any transaction. */
+    public String hash(String password) {
+        return passwords.hash(Passwords.requireAcceptable(password));
+    }
+
+    /**
+     * Adds an account of this kind on the caller's transaction (a venue owner's is written with the
+     * venues it sees) and answers its internal id; refuses a taken username, whatever its kind.
+     */
+    public long insert(java.sql.Connection c, String username, String passwordHash, Kind kind)
+            throws java.sql.SQLException {
+        return insert(c, username, passwordHash, kind, RegionScope.NATIONAL);
+    }
+
+    /** As {@link #insert(java.sql.Connection, String, String, Kind)}, with the regions an official sees. */
+    public long insert(java.sql.Connection c, String username, String passwordHash, Kind kind, RegionScope scope)
+            throws java.sql.SQLException {
+        String u = requireUsername(username);
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM official WHERE username = ?")) {
+            ps.setString(1, u);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new IllegalArgumentException("An account named '" + u + "' already exists.");
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO official(username, password_hash, created_at, kind, regions) VALUES (?,?,?,?,?)")) {
+            ps.setString(1, u);
+            ps.setString(2, passwordHash);
+            ps.setLong(3, clock.millis());
+            ps.setString(4, kind.column);
+            ps.setString(5, scope.stored());
+            ps.executeUpdate();
+        }
+        Long id = org.entrylog.store.Sql.value(c, "SELECT last_insert_rowid()");
+        return id;
     }
 
     /**
@@ -118,7 +156,7 @@ public final class OfficialAccounts {
 
     /** Official accounts not disabled. */
     public static long activeCount(java.sql.Connection c) throws java.sql.SQLException {
-        Long n = org.entrylog.store.Sql.value(c, "SELECT count(*) FROM official WHERE disabled_at IS NULL");
+        Long n = org.entrylog.store.Sql.value(c, "SELECT count(*) FROM official WHERE disabled_at IS NULL AND kind = 'official'");
         return n == null ? 0 : n;
     }
 }

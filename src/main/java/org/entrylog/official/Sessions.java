@@ -141,6 +141,14 @@ public final class Sessions {
      * absolute expiry, of an official who is not disabled. Anything else is the same 401.
      */
     public Session authenticate(String token) {
+        return authenticate(token, OfficialAccounts.Kind.OFFICIAL);
+    }
+
+    /**
+     * The live session of this bearer token, of an account of this kind (an official's session is
+     * refused where a venue owner's is asked for, and the other way round: the same 401).
+     */
+    public Session authenticate(String token, OfficialAccounts.Kind kind) {
         if (token == null) {
             throw ApiException.unauthorized();
         }
@@ -150,8 +158,10 @@ public final class Sessions {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT s.official_id, o.username, s.last_used_at, s.expires_at FROM official_session s"
                             + " JOIN official o ON o.id = s.official_id"
-                            + " WHERE s.token_hash = ? AND s.ended_at IS NULL AND o.disabled_at IS NULL")) {
+                            + " WHERE s.token_hash = ? AND s.ended_at IS NULL AND o.disabled_at IS NULL"
+                            + " AND o.kind = ?")) {
                 ps.setBytes(1, hash);
+                ps.setString(2, kind.column);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next() || now >= rs.getLong(4) || now >= rs.getLong(3) + IDLE.toMillis()) {
                         return null;

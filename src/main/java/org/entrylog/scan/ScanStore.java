@@ -240,6 +240,44 @@ public final class ScanStore {
         return n == null ? 0 : n;
     }
 
+    // ---- occupancy and activity (counts only; issue 16) ----
+
+    /**
+     * The people one visitor's latest scan counts for: the visitor and the companions let in with
+     * them (0-9; rows logged before companions existed hold NULL and count the visitor alone).
+     */
+    private static final String PEOPLE = "1 + coalesce(companions, 0)";
+
+    /**
+     * People inside the venue as of {@code now}: over its scans in [{@code since}, {@code now}]
+     * (by {@code scan_log_venue_time}), each visitor whose latest scan there is an entry counts
+     * {@link #PEOPLE}; an exit, or no scan since {@code since}, counts nothing. Occupancy passes
+     * {@code since} = now - the venue's default stay, so an entry without an exit stops counting then.
+     */
+    public static long inside(Connection c, long venueId, long since, long now) throws SQLException {
+        Long n = Sql.value(c, INSIDE, venueId, since, now);
+        return n == null ? 0 : n;
+    }
+
+    /** The query of {@link #inside} (venue, since, now): one range of {@code scan_log_venue_time}. */
+    static final String INSIDE = "SELECT coalesce(sum(people), 0) FROM (SELECT direction, " + PEOPLE + " AS people,"
+            + " row_number() OVER (PARTITION BY visitor_id ORDER BY scanned_at DESC, seq DESC) AS newest"
+            + " FROM scan_log WHERE venue_id = ? AND scanned_at >= ? AND scanned_at <= ?)"
+            + " WHERE newest = 1 AND direction = " + Direction.IN.code();
+
+    /** Scans at the venue in [{@code from}, {@code to}) (by {@code scan_log_venue_time}). */
+    public static long countAt(Connection c, long venueId, long from, long to) throws SQLException {
+        Long n = Sql.value(c, "SELECT count(*) FROM scan_log WHERE venue_id = ? AND scanned_at >= ? AND scanned_at < ?",
+                venueId, from, to);
+        return n == null ? 0 : n;
+    }
+
+    /** Distinct tablets with a scan at or after {@code since} (by {@code scan_log_time}): a count, no ids. */
+    public static long devicesScanningSince(Connection c, long since) throws SQLException {
+        Long n = Sql.value(c, "SELECT count(DISTINCT device_id) FROM scan_log WHERE scanned_at >= ?", since);
+        return n == null ? 0 : n;
+    }
+
     // ---- visits ----
 
     /** A visitor's scans, newest first (by {@code scan_log_visitor_time}). */

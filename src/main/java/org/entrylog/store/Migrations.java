@@ -24,6 +24,7 @@ final class Migrations {
         "007_devices.sql",
         "008_approvals_regions.sql",
         "009_cards_companions.sql",
+        "010_venue_owners.sql",
     };
 
     private Migrations() {}

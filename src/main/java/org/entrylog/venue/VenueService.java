@@ -63,26 +63,42 @@ public final class VenueService {
 
     /** Adds a venue (a command, or the demo venue at first start). */
     public NewVenue add(String name, String address) {
-        return add(name, address, null);
+        return add(name, address, null, null, null);
     }
 
     /** Adds a venue in a region (ISO 3166-2, such as {@code KR-41}; null: in no region). */
     public NewVenue add(String name, String address, String region) {
+        return add(name, address, region, null, null);
+    }
+
+    /**
+     * Adds a venue in an optional region, with an optional capacity (people at once) and default stay
+     * (minutes after which an entry without an exit stops counting as inside; null: {@link #DEFAULT_STAY}).
+     */
+    public NewVenue add(String name, String address, String region, Integer capacity, Integer defaultStayMinutes) {
         String r = region == null ? null : RegionCode.require(region);
+        if (capacity != null && capacity < 1) {
+            throw new IllegalArgumentException("The capacity must be at least 1.");
+        }
+        if (defaultStayMinutes != null && (defaultStayMinutes < 1 || defaultStayMinutes > 24 * 60)) {
+            throw new IllegalArgumentException("The default stay must be 1 to 1440 minutes.");
+        }
         String n = Text.require("name", name, MAX_NAME);
         String a = address == null || address.isBlank() ? null : Text.require("address", address, 300);
         byte[] publicId = Ids.newId();
         String code = Ids.encode(Ids.randomBytes(16));
         db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO venue(public_id, name, address, enrollment_code_hash, created_at, region)"
-                            + " VALUES (?,?,?,?,?,?)")) {
+                    "INSERT INTO venue(public_id, name, address, enrollment_code_hash, created_at, region, capacity,"
+                            + " default_stay_minutes) VALUES (?,?,?,?,?,?,?,?)")) {
                 ps.setBytes(1, publicId);
                 ps.setString(2, n);
                 ps.setString(3, a);
                 ps.setBytes(4, Hashes.secretHash(code));
                 ps.setLong(5, clock.millis());
                 ps.setString(6, r);
+                ps.setObject(7, capacity);
+                ps.setObject(8, defaultStayMinutes);
                 return ps.executeUpdate();
             }
         });
@@ -289,5 +305,30 @@ public final class VenueService {
     public static long activeDevices(Connection c) throws SQLException {
         Long n = org.entrylog.store.Sql.value(c, "SELECT count(*) FROM device WHERE revoked_at IS NULL");
         return n == null ? 0 : n;
+    }
+
+    // ---- capacity and default stay (issue 16, p2-owner) ----
+
+    /** How long an entry without an exit counts as inside when the venue sets no default stay. */
+    public static final java.time.Duration DEFAULT_STAY = java.time.Duration.ofHours(3);
+
+    /** A venue's occupancy settings: its capacity (null: none given) and default stay. */
+    public record Limits(Integer capacity, java.time.Duration defaultStay) {}
+
+    /** The occupancy settings of the venue with this internal id, or null when there is none. */
+    public static Limits limits(Connection c, long venueId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT capacity, default_stay_minutes FROM venue WHERE id = ?")) {
+            ps.setLong(1, venueId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                int cap = rs.getInt(1);
+                Integer capacity = rs.wasNull() ? null : cap;
+                int stay = rs.getInt(2);
+                return new Limits(capacity, rs.wasNull() ? DEFAULT_STAY : java.time.Duration.ofMinutes(stay));
+            }
+        }
     }
 }

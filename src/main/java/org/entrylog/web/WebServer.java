@@ -9,6 +9,7 @@ import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -46,20 +47,47 @@ public final class WebServer {
      * handler and hands it the caller as a {@link Principal}; a new role is a value here and its
      * authenticator in the map given to {@link #create}.
      */
-    public enum Role { ANYONE, VISITOR, DEVICE, OFFICIAL }
+    public enum Role { ANYONE, VISITOR, DEVICE, OFFICIAL, VENUE_OWNER }
 
     /**
      * One route: method, path, who may call it, and the handler; optionally a {@code throttle} run
      * before authentication, for a limit that must hold whether or not the credentials are good.
+     *
+     * <p>Most routes have one role. A route for several ({@link #Route(String, String, Set, Handler)},
+     * e.g. a venue's occupancy for its DEVICE or its VENUE_OWNER) admits a caller any of their
+     * authenticators admits, tried in the order given, and its handler tells them apart by the type of
+     * the {@link Principal}. ANYONE and OFFICIAL stand alone: ANYONE would make the others moot, and an
+     * OFFICIAL refusal is audited, which a caller of another role must not cause.
      */
-    public record Route(String method, String path, Role role, Handler handler, Handler throttle) {
+    public record Route(String method, String path, Set<Role> roles, Handler handler, Handler throttle) {
+        public Route {
+            roles = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(roles));
+            if (roles.isEmpty() || roles.size() > 1 && (roles.contains(Role.ANYONE) || roles.contains(Role.OFFICIAL))) {
+                throw new IllegalArgumentException("The route " + method + " " + path + " has the roles " + roles
+                        + ": ANYONE and OFFICIAL stand alone");
+            }
+        }
+
         public Route(String method, String path, Role role, Handler handler) {
-            this(method, path, role, handler, null);
+            this(method, path, Set.of(role), handler, null);
+        }
+
+        /** A route any of these roles may call (in the order given, which is the order they are tried). */
+        public Route(String method, String path, Set<Role> roles, Handler handler) {
+            this(method, path, roles, handler, null);
+        }
+
+        /** The route's one role; a route of several roles has none (read {@link #roles()}). */
+        public Role role() {
+            if (roles.size() != 1) {
+                throw new IllegalStateException(method + " " + path + " has the roles " + roles);
+            }
+            return roles.iterator().next();
         }
 
         /** This route with a throttle run before its authenticator. */
         public Route throttledBy(Handler first) {
-            return new Route(method, path, role, handler, first);
+            return new Route(method, path, roles, handler, first);
         }
     }
 
@@ -82,9 +110,11 @@ public final class WebServer {
                                  Tls.Material tls, Metrics metrics, ClientAddress address, boolean limitPerClient,
                                  Consumer<io.javalin.config.JavalinConfig> extra) {
         for (Route r : routes) {
-            if (authenticators.get(r.role()) == null) {
-                throw new IllegalStateException("The route " + r.method() + " " + r.path() + " is for " + r.role()
-                        + ", which has no authenticator");
+            for (Role role : r.roles()) {
+                if (authenticators.get(role) == null) {
+                    throw new IllegalStateException("The route " + r.method() + " " + r.path() + " is for " + role
+                            + ", which has no authenticator");
+                }
             }
         }
         return Javalin.create(config -> {
@@ -113,7 +143,7 @@ public final class WebServer {
             });
             Methods methods = new Methods(routes);
             for (Route r : routes) {
-                Authenticator authenticator = authenticators.get(r.role());
+                Authenticator authenticator = anyOf(r.roles().stream().map(authenticators::get).toList());
                 Handler h = ctx -> {
                     ctx.attribute(Metrics.ROUTE, r.path());
                     requireJsonBody(ctx);
@@ -158,6 +188,27 @@ public final class WebServer {
             config.routes.error(405, ctx -> respond(ctx, ErrorMapper.methodNotAllowed(methods.of(ctx.path()))));
             extra.accept(config);
         });
+    }
+
+    /**
+     * The authenticator of a route of several roles: the first that admits the caller gives the
+     * principal; when none does, the last refusal is the answer (the same 401 whatever the roles).
+     */
+    static Authenticator anyOf(java.util.List<Authenticator> each) {
+        if (each.size() == 1) {
+            return each.get(0);
+        }
+        return (ctx, route) -> {
+            RuntimeException refused = null;
+            for (Authenticator a : each) {
+                try {
+                    return a.authenticate(ctx, route);
+                } catch (ApiException e) {
+                    refused = e;
+                }
+            }
+            throw refused;
+        };
     }
 
     /**

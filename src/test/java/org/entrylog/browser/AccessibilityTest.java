@@ -91,6 +91,21 @@ class AccessibilityTest {
             b.waitUntil("the camera", WAIT, () -> "ready".equals(b.attr("#camera", "data-state")));
             check(b, axe, "scanner, enrolled");
 
+            org.entrylog.owner.Owners.add(app, "owner.kim", door.venueId());
+            b.open(app.base + "/venue" + q);
+            b.waitUntil("the owner's sign-in form", WAIT, () -> b.attr("#login-section", "hidden") == null);
+            check(b, axe, "venue owner, signed out");
+            b.type("#login-username", "owner.kim");
+            b.type("#login-password", Officials.PASSWORD);
+            b.type("#login-totp", Officials.code(app, "owner.kim"));
+            b.el("#login-submit").click();
+            b.waitUntil("the owner's venues", WAIT, () -> b.present(".venue-card .occupancy-value")
+                    && !b.text(".venue-card .occupancy-value").isEmpty());
+            check(b, axe, "venue owner, venues");
+            b.open(app.base + "/venue" + q + "&kit=" + door.venueId());
+            b.waitUntil("the door kit poster", WAIT, () -> b.attr("#kit-poster", "hidden") == null);
+            check(b, axe, "venue owner, door kit");
+
             b.open(app.base + "/console" + q);
             b.waitUntil("the sign-in form", WAIT, () -> b.attr("#login-section", "hidden") == null);
             check(b, axe, "console, signed out");

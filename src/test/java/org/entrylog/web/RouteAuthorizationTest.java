@@ -52,6 +52,8 @@ class RouteAuthorizationTest {
         credentials.put(Role.VISITOR, visitor::secret);
         credentials.put(Role.DEVICE, device::secret);
         credentials.put(Role.OFFICIAL, () -> Officials.token(t, "kim"));
+        org.entrylog.owner.Owners.add(t, "cafe.owner", device.venueId()); // owner of the device's venue
+        credentials.put(Role.VENUE_OWNER, () -> org.entrylog.owner.Owners.token(t, "cafe.owner"));
         params = Map.of("visitorId", visitor.id(), "venueId", device.venueId());
     }
 
@@ -63,7 +65,7 @@ class RouteAuthorizationTest {
     private List<Route> guarded() {
         List<Route> out = new ArrayList<>();
         for (Route r : t.app.routes()) {
-            if (r.role() != Role.ANYONE) {
+            if (!r.roles().contains(Role.ANYONE)) {
                 out.add(r);
             }
         }
@@ -87,11 +89,11 @@ class RouteAuthorizationTest {
             wrong.add(null);
             wrong.add("not-a-secret-of-anyone");
             credentials.forEach((role, secret) -> {
-                if (role != route.role()) {
+                if (!route.roles().contains(role)) { // an official's session on an owner's route, and back
                     wrong.add(secret.get());
                 }
             });
-            if (route.role() == Role.VISITOR) {
+            if (route.roles().contains(Role.VISITOR)) {
                 wrong.add(stranger.secret()); // a visitor's own secret opens no other visitor's record
             }
             for (String bearer : wrong) {
@@ -100,11 +102,11 @@ class RouteAuthorizationTest {
                         + route.method() + " " + route.path() + "'");
                 t.app.anonymousRefusals.closeAll(); // each call its own burst, so each writes its row
                 TestApp.Response r = t.call(route, params, bearer, null);
-                String what = route.method() + " " + route.path() + " (" + route.role() + ") with "
+                String what = route.method() + " " + route.path() + " (" + route.roles() + ") with "
                         + (bearer == null ? "no credentials" : "wrong credentials");
                 assertEquals(401, r.status(), what + ": " + r.body());
                 assertEquals("unauthorized", r.text("error"), what);
-                if (route.role() == Role.OFFICIAL) {
+                if (route.roles().contains(Role.OFFICIAL)) {
                     assertEquals(audited + 1, t.count("SELECT count(*) FROM audit_log WHERE official IS NULL"
                             + " AND status = 401 AND error = 'unauthorized' AND visitor_ids = '[]' AND action = '"
                             + route.method() + " " + route.path() + "'"), what + ": the refusal is audited");
@@ -116,11 +118,13 @@ class RouteAuthorizationTest {
     @Test
     void everyGuardedRouteLetsItsOwnRoleThrough() {
         for (Route route : guarded()) {
-            TestApp.Response r = t.call(route, params, credentials.get(route.role()).get(), null);
-            String what = route.method() + " " + route.path() + " (" + route.role() + ")";
-            // the empty body may be refused, but not the caller, and the handler found its principal
-            assertNotEquals(401, r.status(), what + ": " + r.body());
-            assertTrue(r.status() < 500, what + ": " + r.body());
+            for (Role role : route.roles()) { // each role of a route of several
+                TestApp.Response r = t.call(route, params, credentials.get(role).get(), null);
+                String what = route.method() + " " + route.path() + " (" + role + ")";
+                // the empty body may be refused, but not the caller, and the handler found its principal
+                assertNotEquals(401, r.status(), what + ": " + r.body());
+                assertTrue(r.status() < 500, what + ": " + r.body());
+            }
         }
     }
 
@@ -129,11 +133,23 @@ class RouteAuthorizationTest {
         // a handler that needs a caller, declared for ANYONE, finds no principal and fails closed with
         // 500: this catches such a route before a client does
         for (Route route : t.app.routes()) {
-            if (route.role() == Role.ANYONE) {
+            if (route.roles().contains(Role.ANYONE)) {
                 TestApp.Response r = t.call(route, params, null, null);
                 assertTrue(r.status() < 500, route.method() + " " + route.path() + ": " + r.body());
             }
         }
+    }
+
+    @Test
+    void aRouteOfSeveralRolesIsDeclaredOnlyWithoutAnyoneAndOfficial() {
+        assertThrows(IllegalArgumentException.class, () -> new Route("GET", "/x",
+                EnumSet.of(Role.ANYONE, Role.DEVICE), ctx -> { }));
+        assertThrows(IllegalArgumentException.class, () -> new Route("GET", "/x",
+                EnumSet.of(Role.OFFICIAL, Role.VENUE_OWNER), ctx -> { }));
+        assertThrows(IllegalArgumentException.class, () -> new Route("GET", "/x", EnumSet.noneOf(Role.class),
+                ctx -> { }));
+        assertTrue(t.app.routes().stream().anyMatch(r -> r.roles().size() > 1),
+                "the occupancy route is for a venue's DEVICE or its VENUE_OWNER");
     }
 
     @Test
