@@ -116,6 +116,7 @@ class CardAndCompanionsTest {
                 b.waitFor("#login-form", Duration.ofSeconds(5));
                 b.type("#login-username", "kim");
                 b.type("#login-password", Officials.PASSWORD);
+                b.type("#login-totp", Officials.code(app, "kim"));
                 b.el("#login-submit").click();
                 b.waitUntil("the trace form", Duration.ofSeconds(10), () -> b.attr("#trace-section", "hidden") == null);
                 b.type("#trace-caseref", "CASE-2026-0100");

@@ -131,7 +131,7 @@ class KoreanPagesTest {
             b.el("#trace-submit").click();
             b.waitUntil("the refusal", WAIT, () -> b.attr("#trace-error", "hidden") == null);
             assertTrue(b.text("#trace-error").contains("보관 기간"), b.text("#trace-error"));
-            assertNoEnglish(b, "/console trace refused", "inspector", "kim", "KDCA");
+            assertNoEnglish(b, "/console trace refused", "inspector", "kim", "KDCA", "ID");
 
             // /scan: an enrollment code that does not exist.
             b.open(app.base + "/scan?lang=ko");

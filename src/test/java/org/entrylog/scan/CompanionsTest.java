@@ -114,7 +114,8 @@ class CompanionsTest {
         JsonNode contact = trace.json().path("contacts").get(0);
         assertEquals(2, contact.path("companions").asInt(), trace.body());
 
-        String q = "?from=" + T.minus(Duration.ofHours(1)) + "&to=" + T.plus(Duration.ofHours(1))
+        // a venue is listed only within the trace's reach: its window around the case's visit there
+        String q = "?from=" + T.minus(Duration.ofMinutes(30)) + "&to=" + T.plus(Duration.ofMinutes(30))
                 + "&caseRef=CASE-2026-0007";
         Response list = t.get("/api/venues/" + door.venueId() + "/visits" + q, token);
         assertEquals(200, list.status(), list.body());
