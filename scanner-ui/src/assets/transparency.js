@@ -119,7 +119,7 @@ async function loadCheckpoints() {
       body.append(el('tr', { 'data-log': String(cp.log ?? '') },
         el('td', { text: has(`transparency.log.${cp.log}`) ? t(`transparency.log.${cp.log}`) : String(cp.log ?? '') }),
         el('td', { class: 'num', text: fmtValue(cp.entries) }),
-        el('td', { text: `${head.slice(0, 12)}…`, title: head }),
+        el('td', {}, el('code', { text: `${head.slice(0, 12)}…`, title: head })), // a hash, not words
         el('td', { text: fmtValue(cp.at) })));
     }
     if (!seen.size) body.append(el('tr', { class: 'empty' }, el('td', { colspan: 4, text: t('transparency.checkpoints.none') })));
