@@ -78,6 +78,9 @@ class CardAndCompanionsTest {
                 Number width = (Number) b.js("return document.getElementById('print-card').getBoundingClientRect().width");
                 assertEquals(85.6 / 25.4 * 96, width.doubleValue(), 1.5, "credit-card width");
                 assertEquals(Boolean.FALSE, b.js("return document.body.textContent.includes('Park')"), "initials only");
+                // the printable card, for the README (target/screenshots unless -Dentrylog.screenshots=docs/screenshots)
+                Browser.write(Path.of(System.getProperty("entrylog.screenshots", "target/screenshots"))
+                        .resolve("card-print.png"), b.screenshot());
                 assertEquals(java.util.List.of(), b.cspViolations());
 
                 // tablet A sees the printed card: checked in; its number typed at the same door: a duplicate

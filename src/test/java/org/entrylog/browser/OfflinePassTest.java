@@ -89,6 +89,9 @@ class OfflinePassTest {
                 assertTrue(b.text("#countdown").startsWith("Offline pass, valid until"), b.text("#countdown"));
                 b.waitUntil("no blur", Duration.ofSeconds(1),
                         () -> "none".equals(b.js("return getComputedStyle(document.getElementById('qr')).filter")));
+                // the offline pass, for the README (target/screenshots unless -Dentrylog.screenshots=docs/screenshots)
+                Browser.write(Path.of(System.getProperty("entrylog.screenshots", "target/screenshots"))
+                        .resolve("pass-offline.png"), b.screenshot());
                 token = decode(b.attr("#qr", "src"));
                 byte[] raw = Base64.getUrlDecoder().decode(token);
                 assertEquals(PassToken.VERSION_SLOT, raw[0], "a slot pass of the bundle");
