@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * page by decoder/hard-frames.js) at least as often as measured in BENCHMARKS.md ("QR
  * decoders"), with ZXing's WebAssembly in the worker, and nothing is fetched from elsewhere.
  */
+@Tag("browser")
 class DecoderTest {
     /** Frames per condition; the conditions the whole-frame readers miss most (BENCHMARKS.md). */
     private static final List<String> CONDITIONS = List.of("blur", "tilt", "lowContrast", "far", "dimScreen");

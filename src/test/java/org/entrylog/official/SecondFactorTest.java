@@ -21,6 +21,7 @@ import java.util.Map;
 import org.entrylog.common.Json;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same 401 as a wrong password; a used step stays used across a restart; and a stranger's failures
  * slow the account down without shutting out the official's own desk.
  */
+@Tag("slow")
 class SecondFactorTest {
     private static final String T0 = "2026-03-02T09:00:00Z";
 

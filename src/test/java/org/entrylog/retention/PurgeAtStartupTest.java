@@ -13,10 +13,12 @@ import java.time.Duration;
 import java.util.Map;
 import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The server purges on start-up: a restored old backup, and a purge a crash left open. */
+@Tag("slow")
 class PurgeAtStartupTest {
     @TempDir
     Path dir;

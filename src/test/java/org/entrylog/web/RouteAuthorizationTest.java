@@ -17,6 +17,7 @@ import org.entrylog.official.Officials;
 import org.entrylog.testing.TestApp;
 import org.entrylog.web.WebServer.Role;
 import org.entrylog.web.WebServer.Route;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * route writes its audit row. A route is covered the moment it is declared, so one given the wrong
  * role, or a new role without an authenticator, fails here by itself.
  */
+@Tag("slow")
 class RouteAuthorizationTest {
     @TempDir
     Path dir;
