@@ -81,7 +81,7 @@ class ExportRoundTripTest {
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))), token);
             assertEquals(200, csv.status(), csv.body());
             assertTrue(csv.header("Content-Type").startsWith("text/csv"));
-            assertTrue(csv.body().startsWith("caseRef,kind,visitorId,venueId,venueName,scannedAt,direction,companions,sealedIdentity\r\n"));
+            assertTrue(csv.body().startsWith("caseRef,kind,visitorId,venueId,venueName,scannedAt,direction,companions,area,sameArea,sealedIdentity\r\n"));
             assertTrue(csv.body().contains(",\"'=Venue,\"\"A\"\"\","), csv.body());
             assertEquals(1, t.count("SELECT count(*) FROM audit_log WHERE format = 'csv' AND status = 200"));
 
@@ -90,7 +90,7 @@ class ExportRoundTripTest {
             Run opened = run(json.body(), "unseal", "--key", key, "--csv");
             assertEquals(0, opened.exit(), opened.out());
             String out = opened.out();
-            assertTrue(out.startsWith("caseRef,kind,visitorId,venueId,venueName,scannedAt,direction,companions,name,phone\r\n"), out);
+            assertTrue(out.startsWith("caseRef,kind,visitorId,venueId,venueName,scannedAt,direction,companions,area,sameArea,name,phone\r\n"), out);
             assertTrue(out.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+821030000000\r\n"), out);
             assertTrue(out.contains(",'+1,'+821030000001\r\n"), out);
             assertTrue(out.contains(",'-2,'+821030000002\r\n"), out);
