@@ -19,6 +19,7 @@ import org.entrylog.testing.QrImages;
 import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the owner's name. Another owner's venue, or another venue's tablet, is the same 404 as none, and
  * an owner reaches no trace, visit list or visitor.
  */
+@Tag("slow") // a server and Argon2id sign-ins per test
 class OwnerTabletsTest {
     @TempDir
     Path dir;
