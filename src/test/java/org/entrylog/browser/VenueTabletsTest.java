@@ -154,7 +154,7 @@ class VenueTabletsTest {
 
             // the kit as printed, for the README: Chromium's print media, screenshot of both sheets
             b.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
-            b.viewport(794, 2300, false);
+            b.viewport(794, 2000, false);
             byte[] printed = b.screenshot();
             Browser.write(screenshots().resolve("venue-kit-print.png"), printed);
             BufferedImage shot = ImageIO.read(new ByteArrayInputStream(printed));
