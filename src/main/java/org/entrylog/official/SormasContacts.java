@@ -22,9 +22,12 @@ import org.entrylog.visitor.PhoneNumbers;
  * ({@code DataHelper.getHumanClassName}: {@code Contact}, {@code Person}), a row of field paths
  * ({@code ContactDto} fields in declaration order, then {@code person.*} from {@code PersonDto} and
  * {@code addPrimaryPhoneAndEmail}), and two {@code ##} comment rows (captions, examples) that the
- * importer skips and this file leaves out. Only the columns entrylog can fill are written; the
- * importer maps columns by name and leaves the others unset. Separator {@code ,} (SORMAS's default
- * {@code csvSeparator}); SORMAS reads the file through a {@code BOMInputStream}, so the BOM is harmless.
+ * importer skips and this file leaves out. The importer ({@code sormas-ui/…/contact/importer/ContactImporter.java},
+ * {@code super(inputFile, true, …)}: the entity row comes first) maps columns by name and leaves the others
+ * unset, so only the columns entrylog can fill are written. Older SORMAS versions, whose contact
+ * template had the field-path row only, would take the entity row for the header: delete the first
+ * line for them. Separator {@code ,} (SORMAS's default {@code csvSeparator}); SORMAS reads the file
+ * through a {@code BOMInputStream}, so the BOM is harmless.
  *
  * <ul>
  *   <li>{@code caseIdExternalSystem}: the trace's {@code caseRef}. When it is the case's SORMAS UUID the
