@@ -195,7 +195,7 @@ public final class OfficialController {
 
     private Reply reply(Audit a, TraceService.Answer<?> answer) {
         if ("csv".equals(a.format)) {
-            return new Reply(200, null, Exports.csv(Json.MAPPER.valueToTree(answer.body())));
+            return new Reply(200, null, Exports.csv(Json.MAPPER.valueToTree(answer.body()), phones));
         }
         return new Reply(200, answer.body(), null);
     }
