@@ -98,7 +98,8 @@ class ConsoleNoticeTest {
             b.open(app.base + "/pass?lang=ko");
             b.waitUntil("the notice", WAIT, () -> b.attr("#notices-unread", "hidden") == null);
             assertTrue(b.text("#notices-unread").contains("집에 머무르고"), b.text("#notices-unread"));
-            KoreanPagesTest.assertNoEnglish(b, "/pass with a notice", "Suwon", "Noodle", "Bar", "Call", "bring", "this");
+            KoreanPagesTest.assertNoEnglish(b, "/pass with a notice", "Suwon", "Noodle", "Bar", "Call", "bring", "this",
+                    "KDCA"); // the case reference among the accesses
             b.open(app.base + "/pass?lang=en");
             b.waitUntil("the notice", WAIT, () -> b.attr("#notices-unread", "hidden") == null);
             b.el("#notices-unread .notice-ack").click();
