@@ -25,6 +25,7 @@ final class Migrations {
         "008_approvals_regions.sql",
         "009_cards_companions.sql",
         "010_venue_owners.sql",
+        "011_notices.sql",
     };
 
     private Migrations() {}
