@@ -1,4 +1,5 @@
-// Health official console: sign in, trace one named case, export the result.
+// Health official console: sign in, trace one named case, export the result, notify its contacts
+// (assets/notices.js).
 // The session token lives in sessionStorage only (gone when the tab closes).
 import { t } from './i18n.js';
 import { wireSignIn } from './signin.js';
@@ -6,6 +7,7 @@ import {
   ApiError, api, clear, el, errorMessage, fmtDateTime, initPage, show, storageGet, storageSet,
 } from './common.js';
 import { initApprovals, outsideRegionText, prefillVenue, refreshSigned } from './approvals.js';
+import { contactRows, initNotices } from './notices.js';
 
 const KEY_SESSION = 'entrylog.console.session';
 const $ = (id) => document.getElementById(id);
@@ -24,6 +26,7 @@ function wire() {
   $('download-csv').addEventListener('click', () => download('text/csv', 'csv'));
   $('download-json').addEventListener('click', () => download('application/json', 'json'));
   initApprovals(() => (sessionValid() ? session.token : null), handleAuthError);
+  initNotices(() => (sessionValid() ? session.token : null), handleAuthError);
 }
 
 function sessionValid() {
@@ -200,21 +203,21 @@ function renderResult(data, caseRef) {
   }
   const cb = $('trace-contacts').tBodies[0];
   clear(cb);
-  if (!contacts.length) cb.append(el('tr', { class: 'empty' }, el('td', { colspan: 6, text: t('common.none') })));
-  for (const c of contacts) {
-    // contacts in the case's area come first (the server ranks them); the badge says why
-    cb.append(el('tr', { class: c.sameArea === true ? 'same-area' : null },
-      el('td', { text: c.venueName ?? c.venueId ?? '' }),
-      el('td', {}, el('time', { datetime: c.scannedAt, text: fmtDateTime(c.scannedAt) })),
-      el('td', { class: 'companions', text: companionsText(c.companions) }),
-      el('td', { class: 'area' }, c.area ?? '', c.sameArea === true
-        ? el('span', { class: 'badge badge-same-area', text: t('console.area.same') })
-        : (c.caseArea ? el('span', { class: 'hint area-case', text: t('console.area.case', { area: c.caseArea }) }) : null)),
-      el('td', {}, el('code', { text: c.visitorId ?? '' })),
-      c.sealedIdentity == null
-        ? el('td', { class: 'hint', text: t('console.region.withheld') })
-        : el('td', {}, el('code', { class: 'sealed', title: c.sealedIdentity ?? '', text: shortSealed(c.sealedIdentity) }))));
-  }
+  if (!contacts.length) cb.append(el('tr', { class: 'empty' }, el('td', { colspan: 7, text: t('common.none') })));
+  // grouped by venue and the case's visits there, a checkbox first for the notice form
+  cb.append(...contactRows({ ...data, caseRef: data.caseRef ?? caseRef }, (c) => [
+    el('td', { text: c.venueName ?? c.venueId ?? '' }),
+    el('td', {}, el('time', { datetime: c.scannedAt, text: fmtDateTime(c.scannedAt) })),
+    el('td', { class: 'companions', text: companionsText(c.companions) }),
+    // contacts in the case's area come first in their venue (the server ranks them); the badge says why
+    el('td', { class: 'area' }, c.area ?? '', c.sameArea === true
+      ? el('span', { class: 'badge badge-same-area', text: t('console.area.same') })
+      : (c.caseArea ? el('span', { class: 'hint area-case', text: t('console.area.case', { area: c.caseArea }) }) : null)),
+    el('td', {}, el('code', { text: c.visitorId ?? '' })),
+    c.sealedIdentity == null
+      ? el('td', { class: 'hint', text: t('console.region.withheld') })
+      : el('td', {}, el('code', { class: 'sealed', title: c.sealedIdentity ?? '', text: shortSealed(c.sealedIdentity) })),
+  ]));
   const outside = outsideRegionText(data.contactsOutsideRegion);
   $('trace-outside-region').textContent = outside;
   show($('trace-outside-region'), Boolean(outside));

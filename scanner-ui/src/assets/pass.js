@@ -1,5 +1,6 @@
 // Visitor page: register once, then a QR pass that renews itself before it expires, and the
-// visitor's own history (visits, and official accesses to them).
+// visitor's own history (visits, official accesses to them, exposure notices). An exposure notice
+// not yet acknowledged is shown first, above the pass, until the visitor says they have read it.
 //
 // Stored in localStorage: the visitor id and secret (entrylog.visitor) and the current pass
 // (entrylog.pass), so a reload shows the same still-valid code without a new request.
@@ -104,6 +105,7 @@ function start() {
     show($('register-section'), true);
     show($('pass-section'), false);
     show($('history-section'), false);
+    show($('notices-unread'), false);
     show($('forget-visitor'), false);
     return;
   }
@@ -136,6 +138,9 @@ function forgetLocal() {
   $('qr').removeAttribute('src');
   clear($('visits'));
   clear($('accesses'));
+  clear($('notices'));
+  clear($('notices-unread'));
+  show($('notices-unread'), false);
 }
 
 /**
@@ -391,6 +396,63 @@ function renderHistory(data) {
     al.append(el('li', { class: 'event' },
       el('span', { class: 'event-main', text: t('pass.history.access', { caseRef: a.caseRef ?? '' }) }),
       el('time', { class: 'event-time', datetime: a.at, text: fmtDateTime(a.at) })));
+  }
+  renderNotices(Array.isArray(data.notices) ? [...data.notices].sort(byTimeDesc('at')) : []);
+}
+
+/** The level's own words: only the two levels the API has; anything else shows as "get tested". */
+function level(n) {
+  return n.level === 'isolate' ? 'isolate' : 'test';
+}
+
+/**
+ * Exposure notices: each not yet acknowledged as a panel above the pass (venue and time of the
+ * overlap, what to do, the official's message as plain text, "I have read this"), and all of them
+ * in the history. Every text goes in through textContent: the message is untrusted.
+ */
+function renderNotices(notices) {
+  const box = $('notices-unread');
+  clear(box);
+  const unread = notices.filter((n) => n && n.noticeId && !n.acknowledgedAt);
+  for (const n of unread) {
+    const id = `notice-${n.noticeId}`;
+    const button = el('button', { class: 'button primary big notice-ack', type: 'button', text: t('pass.notice.ack') });
+    const error = el('p', { class: 'message error', role: 'alert', hidden: true });
+    button.addEventListener('click', () => acknowledge(n.noticeId, button, error));
+    box.append(el('section', { class: `panel warning-panel notice notice-${level(n)}`, 'aria-labelledby': `${id}-h`, dataset: { noticeId: n.noticeId } },
+      el('h1', { id: `${id}-h`, text: t('pass.notice.h') }),
+      el('p', { class: 'notice-where', text: t('pass.notice.lead', { venue: n.venueName ?? '', time: fmtDateTime(n.visitAt) }) }),
+      el('p', { class: 'notice-todo', text: t(`pass.notice.${level(n)}`) }),
+      n.message ? el('p', { class: 'notice-message' }, el('span', { class: 'notice-message-label', text: t('pass.notice.message') }), ' ', el('span', { class: 'notice-message-text', text: n.message })) : null,
+      el('p', { class: 'hint', text: t('pass.notice.private') }),
+      el('p', { class: 'hint' }, el('time', { datetime: n.at, text: t('pass.notice.sent', { time: fmtDateTime(n.at) }) })),
+      error,
+      button));
+  }
+  show(box, unread.length > 0);
+  const list = $('notices');
+  clear(list);
+  if (!notices.length) list.append(el('li', { class: 'empty', text: t('pass.history.notices.none') }));
+  for (const n of notices) {
+    const read = Boolean(n.acknowledgedAt);
+    list.append(el('li', { class: 'event' },
+      el('span', { class: 'event-main', text: t('pass.history.notice', { level: t(`pass.notice.level.${level(n)}`), venue: n.venueName ?? '', visitAt: fmtDateTime(n.visitAt) }) }),
+      el('span', { class: `badge ${read ? 'badge-in' : 'badge-out'}`, text: t(read ? 'pass.history.notice.read' : 'pass.history.notice.unread') }),
+      el('time', { class: 'event-time', datetime: n.at, text: fmtDateTime(n.at) })));
+  }
+}
+
+async function acknowledge(noticeId, button, error) {
+  if (!visitor) return;
+  button.disabled = true;
+  try {
+    const path = `/api/visitors/${encodeURIComponent(visitor.visitorId)}/notices/${encodeURIComponent(noticeId)}/acknowledge`;
+    await api('POST', path, { token: visitor.secret });
+    await loadHistory();
+  } catch (err) {
+    error.textContent = errorText(err);
+    show(error, true);
+    button.disabled = false;
   }
 }
 

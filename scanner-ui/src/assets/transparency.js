@@ -4,7 +4,7 @@ import { has, t } from './i18n.js';
 import { api, clear, el, errorText, fmtCount, fmtDateTime, initPage, show } from './common.js';
 
 const $ = (id) => document.getElementById(id);
-const KNOWN = ['entriesHeld', 'oldestEntry', 'retentionDays', 'auditRetentionDays', 'officialsActive', 'devicesActive', 'venues', 'purges', 'queriesPerMonth'];
+const KNOWN = ['entriesHeld', 'oldestEntry', 'retentionDays', 'auditRetentionDays', 'officialsActive', 'devicesActive', 'venues', 'purges', 'queriesPerMonth', 'noticesPerMonth'];
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 initPage();
@@ -76,6 +76,7 @@ function render(d) {
 
   renderPurges(d.purges);
   renderQueries(d.queriesPerMonth);
+  renderNotices(d.noticesPerMonth);
 
   const other = $('other-figures');
   clear(other);
@@ -150,5 +151,23 @@ function renderQueries(list) {
       el('td', { text: fmtMonth(q.month) }),
       el('td', { class: 'num', text: fmtValue(q.queries) }),
       el('td', { class: 'num', text: fmtValue(q.recordsReturned) })));
+  }
+}
+
+/** Exposure notices sent and acknowledged per month (each counted in the month it happened). */
+function renderNotices(list) {
+  show($('notices-section'), list !== undefined);
+  const body = $('notices-per-month').tBodies[0];
+  clear(body);
+  if (!Array.isArray(list) || !list.length) {
+    body.append(el('tr', { class: 'empty' }, el('td', { colspan: 3, text: t('transparency.notices.none') })));
+    return;
+  }
+  for (const n of list) {
+    if (!n || typeof n !== 'object') continue;
+    body.append(el('tr', {},
+      el('td', { text: fmtMonth(n.month) }),
+      el('td', { class: 'num', text: fmtValue(n.sent) }),
+      el('td', { class: 'num', text: fmtValue(n.acknowledged) })));
   }
 }

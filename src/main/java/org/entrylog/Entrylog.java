@@ -19,6 +19,7 @@ import java.util.Map;
 import org.entrylog.config.Config;
 import org.entrylog.official.AnonymousRefusals;
 import org.entrylog.official.LoginThrottle;
+import org.entrylog.official.NoticeController;
 import org.entrylog.official.OfficialController;
 import org.entrylog.official.OfficialPrincipal;
 import org.entrylog.official.PurposeController;
@@ -211,7 +212,7 @@ public final class Entrylog implements AutoCloseable {
         var visitorApi = new VisitorController(visitors, max, limits);
         var devices = new DeviceController(venues, writes, max, limits);
         var scanApi = new ScanController(scans, visitors, max, limits, metrics);
-        var history = new HistoryController(db);
+        var history = new HistoryController(db, writes, clock);
         var venueLists = new VenueListRule(db, clock);
         var cardApi = new CardController(visitors, cards, new QrRenderer(),
                 new RateLimiter(config.limits().get("pass"), clock, config.rateLimits()));
@@ -234,6 +235,8 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("POST", "/api/visitors/{visitorId}/pass-bundle", Role.VISITOR, bundles::issue)
                 .throttledBy(bundles::throttle));
         r.add(new Route("GET", "/api/visitors/{visitorId}/history", Role.VISITOR, history::history));
+        r.add(new Route("POST", "/api/visitors/{visitorId}/notices/{noticeId}/acknowledge", Role.VISITOR,
+                history::acknowledge));
         // printed cards: a limit like the pass route's, before authentication, for the same reason (T31)
         r.add(new Route("POST", "/api/visitors/{visitorId}/cards", Role.VISITOR, cardApi::issue)
                 .throttledBy(cardApi::throttle));
@@ -252,6 +255,7 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("POST", "/api/approvals", Role.OFFICIAL, purposes::request));
         r.add(new Route("GET", "/api/approvals", Role.OFFICIAL, purposes::list));
         r.add(new Route("POST", "/api/approvals/{approvalId}/grant", Role.OFFICIAL, purposes::grant));
+        r.add(new Route("POST", "/api/notices", Role.OFFICIAL, new NoticeController(officials, db, clock, max)::send));
         // venue owners and live occupancy (issue 16): counts only, never a visitor
         var occupancy = new org.entrylog.occupancy.Occupancy(db, clock);
         var owners = new org.entrylog.owner.OwnerController(db, writes, sessions, occupancy, clock, new QrRenderer(),

@@ -256,7 +256,8 @@ public final class AuditLog {
         String month = "strftime('%Y-%m', a.at / 1000, 'unixepoch')";
         try (PreparedStatement ps = c.prepareStatement("SELECT " + month + " AS month, count(DISTINCT a.seq),"
                 + " (SELECT count(DISTINCT x.visitor) FROM audit_access x JOIN audit_log b ON b.seq = x.audit_seq"
-                + "  WHERE strftime('%Y-%m', b.at / 1000, 'unixepoch') = " + month + ")"
+                + "  WHERE strftime('%Y-%m', b.at / 1000, 'unixepoch') = " + month
+                + "  AND b.status = 200 AND b.action IN " + actions + ")"
                 + " FROM audit_log a WHERE a.status = 200 AND a.action IN " + actions
                 + " GROUP BY month ORDER BY month DESC LIMIT 24");
              ResultSet rs = ps.executeQuery()) {

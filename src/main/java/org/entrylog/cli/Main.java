@@ -1,6 +1,8 @@
 package org.entrylog.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -44,9 +46,9 @@ public final class Main implements Callable<Integer> {
     /** Runs a command line with its standard output going to {@code out} (null: System.out). */
     public static int run(PrintWriter out, String... args) {
         CommandLine cl = new CommandLine(new Main());
-        if (out != null) {
-            cl.setOut(out);
-        }
+        // UTF-8 whatever the platform's default: JSON is UTF-8 (RFC 8259), and unseal's CSV carries Korean names
+        // behind a UTF-8 byte order mark; a POSIX locale would otherwise turn both into question marks.
+        cl.setOut(out != null ? out : new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String message = e instanceof Config.ConfigException || e instanceof IllegalStateException
                     || e instanceof IllegalArgumentException || e instanceof org.entrylog.common.ApiException

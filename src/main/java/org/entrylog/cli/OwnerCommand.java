@@ -1,19 +1,14 @@
 package org.entrylog.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.entrylog.official.OfficialAccounts;
 import org.entrylog.official.Passwords;
-import org.entrylog.official.SecondFactors;
-import org.entrylog.official.TotpSecrets;
 import org.entrylog.owner.OwnerAccounts;
 import org.entrylog.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code owner add --username U --venue ID [--venue ID…] [--qr FILE]}: a venue owner (password: first
@@ -30,30 +25,23 @@ final class OwnerCommand {
         @Mixin
         Main.DataOption data;
 
-        @Option(names = "--username", required = true, description = "Sign-in name: 3-64 of a-z 0-9 . _ -")
-        String username;
+        @Mixin
+        AccountOptions.NewAccount account;
 
         @Option(names = "--venue", required = true, paramLabel = "ID", description = "A venueId the owner sees "
                 + "(repeat for several).")
         List<String> venues;
 
-        @Option(names = "--qr", paramLabel = "FILE", description = "Also write the second factor's otpauth:// URI "
-                + "as a QR code PNG (owner-only) for an authenticator app.")
-        Path qr;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        AccountOptions.SecondFactor totp;
 
         @Override
         public Integer call() {
-            String password = OfficialCommand.Add.firstLine();
-            Passwords.requireAcceptable(password);
-            OfficialAccounts.requireUsername(username);
+            String password = account.password();
             try (Database db = Database.open(data.config().dataDir())) {
                 var accounts = new OfficialAccounts(db, new Passwords(), Main.clock());
-                String u = new OwnerAccounts(db, accounts).add(username, password, venues);
-                String uri = new SecondFactors(db, TotpSecrets.forDataDir(data.config().dataDir())).enroll(u);
-                OfficialCommand.showTotp(spec, u, uri, qr);
+                String u = new OwnerAccounts(db, accounts).add(account.username, password, venues);
+                totp.enrollAndShow(db, data.config().dataDir(), u);
             }
             return 0;
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.entrylog.common.Json;
 import org.entrylog.Entrylog;
 import org.entrylog.config.Config;
+import org.entrylog.web.Tls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -57,16 +58,8 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "entrylog-shutdown"));
         String base = config.publicUrl(bound);
-        Map<String, Object> out = Json.obj(
-                "status", "serving",
-                "url", base,
-                "port", bound,
-                "data", config.dataDir().toAbsolutePath().normalize().toString(),
-                "pages", Json.obj("visitor", base + "/pass", "scanner", base + "/scan",
-                        "official", base + "/console", "transparency", base + "/transparency"));
+        Map<String, Object> out = started(base, bound, config.dataDir().toAbsolutePath().normalize().toString(), app.tls());
         if (app.tls() != null) {
-            out.put("tlsCertificate", app.tls().certificate().toString());
-            out.put("tlsFingerprintSha256", app.tls().fingerprint());
             LOG.info("HTTPS certificate {} has SHA-256 fingerprint {}", app.tls().certificate(), app.tls().fingerprint());
         }
         Map<String, Object> demo = app.ensureDemoVenue(bound);
@@ -77,5 +70,32 @@ final class ServeCommand implements Callable<Integer> {
         LOG.info("entrylog is serving on {}", base);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The line {@code serve} prints once it listens: its URL, port and data folder, every page by
+     * who uses it, and with HTTPS the certificate and its SHA-256 fingerprint. With a local
+     * certificate authority ({@code ENTRYLOG_TLS=self-signed}) also the authority's certificate and
+     * fingerprint, which is what a tablet operator compares on {@code /ca} before installing it (the
+     * server certificate's own fingerprint changes whenever it is issued again), and the {@code /ca} page.
+     */
+    static Map<String, Object> started(String base, int port, String dataDir, Tls.Material tls) {
+        Map<String, Object> pages = Json.obj("visitor", base + "/pass", "card", base + "/card",
+                "scanner", base + "/scan", "official", base + "/console", "owner", base + "/venue",
+                "transparency", base + "/transparency");
+        if (tls != null && tls.authority() != null) {
+            pages.put("ca", base + "/ca");
+        }
+        Map<String, Object> out = Json.obj("status", "serving", "url", base, "port", port, "data", dataDir,
+                "pages", pages);
+        if (tls != null) {
+            out.put("tlsCertificate", tls.certificate().toString());
+            out.put("tlsFingerprintSha256", tls.fingerprint());
+            if (tls.authority() != null) {
+                out.put("caCertificate", tls.authority().toString());
+                out.put("caFingerprintSha256", tls.authorityFingerprint());
+            }
+        }
+        return out;
     }
 }

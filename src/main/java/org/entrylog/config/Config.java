@@ -122,6 +122,14 @@ public record Config(
         return from(merged);
     }
 
+    /**
+     * {@code ENTRYLOG_DEFAULT_COUNTRY} of these settings (default KR), checked as {@link #from} checks it:
+     * for the offline commands that need nothing else of the configuration.
+     */
+    public static String defaultCountry(Map<String, String> env) {
+        return new Reader(env).country("ENTRYLOG_DEFAULT_COUNTRY", "KR");
+    }
+
     public static Config from(Map<String, String> env) {
         Reader r = new Reader(env);
         Config c = new Config(
@@ -131,7 +139,7 @@ public record Config(
                 r.integer("ENTRYLOG_RETENTION_DAYS", 28, 1, 3650),
                 r.integer("ENTRYLOG_AUDIT_RETENTION_DAYS", 365, 1, 36500),
                 Duration.ofHours(r.integer("ENTRYLOG_OFFLINE_WINDOW_HOURS", 24, 0, 168)),
-                r.country("ENTRYLOG_DEFAULT_COUNTRY", "KR"),
+                defaultCountry(env),
                 r.url("ENTRYLOG_PUBLIC_URL"),
                 r.path("ENTRYLOG_AUTHORITY_PUBLIC_KEY"),
                 r.onOff("ENTRYLOG_RATE_LIMITS", true),

@@ -12,10 +12,21 @@ import java.util.List;
  * exports, docs/threat-model.md T15). Applied to every cell, not only to names, because every text field of an
  * export can end up carrying someone's input.
  *
+ * <p>A phone number of the default country is written in its national form ({@code 010-1234-5678},
+ * {@link org.entrylog.visitor.PhoneNumbers#forSpreadsheet}), which needs no guard; a foreign one
+ * stays E.164 and keeps the guard's quote, because a leading {@code +} is a formula trigger
+ * (docs/threat-model.md T48).
+ *
+ * <p>A CSV file starts with {@link #BOM}: without it Excel reads UTF-8 as the local code page and
+ * shows a Korean name as mojibake.
+ *
  * <p>A small writer rather than a library: the quoting rules are a dozen lines, and the
  * neutralisation, which is the part that matters, no CSV library does for us.
  */
 public final class Csv {
+    /** The UTF-8 byte order mark (EF BB BF once encoded) that a CSV file begins with, so Excel reads it as UTF-8. */
+    public static final String BOM = "\uFEFF";
+
     private final StringBuilder out = new StringBuilder();
 
     /** Appends one row. */

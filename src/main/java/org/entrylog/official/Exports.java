@@ -3,6 +3,7 @@ package org.entrylog.official;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.entrylog.visitor.PhoneNumbers;
 
 /**
  * The CSV form of the two official exports, made from their JSON form, so the server's
@@ -17,7 +18,8 @@ import java.util.List;
  *       (or {@code name,phone}); {@code area} is the tablet's area (empty: none), {@code sameArea} is empty on
  *       case rows and {@code true}/{@code false} on contacts</li>
  * </ul>
- * When an identity could not be opened, {@code unsealError} is added as a last column.
+ * When an identity could not be opened, {@code unsealError} is added as a last column. The text begins
+ * with {@link Csv#BOM}; {@code phone} is written by {@link PhoneNumbers#forSpreadsheet}.
  */
 public final class Exports {
     private Exports() {}
@@ -27,7 +29,7 @@ public final class Exports {
         return export.has("contacts");
     }
 
-    public static String csv(JsonNode export) {
+    public static String csv(JsonNode export, PhoneNumbers phones) {
         boolean unsealed = has(export, "name");
         boolean errors = has(export, "unsealError");
         List<String> identity = unsealed ? List.of("name", "phone") : List.of("sealedIdentity");
@@ -46,21 +48,23 @@ public final class Exports {
         csv.row(columns);
         if (isTrace(export)) {
             String caseRef = text(export, "caseRef");
-            rows(csv, export.path("visits"), columns, caseRef, "case");
-            rows(csv, export.path("contacts"), columns, caseRef, "contact");
+            rows(csv, export.path("visits"), columns, caseRef, "case", phones);
+            rows(csv, export.path("contacts"), columns, caseRef, "contact", phones);
         } else {
-            rows(csv, export.path("visits"), columns, null, null);
+            rows(csv, export.path("visits"), columns, null, null, phones);
         }
-        return csv.toString();
+        return Csv.BOM + csv;
     }
 
-    private static void rows(Csv csv, JsonNode items, List<String> columns, String caseRef, String kind) {
+    private static void rows(Csv csv, JsonNode items, List<String> columns, String caseRef, String kind,
+                             PhoneNumbers phones) {
         for (JsonNode item : items) {
             List<String> cells = new ArrayList<>(columns.size());
             for (String col : columns) {
                 switch (col) {
                     case "caseRef" -> cells.add(caseRef);
                     case "kind" -> cells.add(kind);
+                    case "phone" -> cells.add(phones.forSpreadsheet(text(item, col)));
                     default -> cells.add(text(item, col));
                 }
             }
@@ -79,7 +83,7 @@ public final class Exports {
         return false;
     }
 
-    private static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         JsonNode n = node.get(field);
         return n == null || n.isNull() ? null : n.asText();
     }

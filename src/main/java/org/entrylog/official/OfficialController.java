@@ -187,6 +187,11 @@ public final class OfficialController {
                     TraceReach.record(c, caseRef, official, Ids.decode(v.venueId(), 16),
                             Instant.parse(v.scannedAt()).toEpochMilli(), windowMillis, now);
                 }
+                // and the contacts it returned: the only visitors a notice under this caseRef may reach
+                for (TraceAnswers.Contact k : answer.body().contacts()) {
+                    TraceReach.recordContact(c, caseRef, official, Ids.decode(k.visitorId(), 16),
+                            Ids.decode(k.venueId(), 16), Instant.parse(k.scannedAt()).toEpochMilli(), now);
+                }
                 return null;
             });
             return reply(a, answer);
@@ -195,7 +200,7 @@ public final class OfficialController {
 
     private Reply reply(Audit a, TraceService.Answer<?> answer) {
         if ("csv".equals(a.format)) {
-            return new Reply(200, null, Exports.csv(Json.MAPPER.valueToTree(answer.body())));
+            return new Reply(200, null, Exports.csv(Json.MAPPER.valueToTree(answer.body()), phones));
         }
         return new Reply(200, answer.body(), null);
     }

@@ -4,12 +4,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The owner of {@code trace_reach}: what each trace found — one row per case visit (caseRef, the
- * official who traced, venue, visit time, the trace's window). A venue list under the same caseRef
- * is answered when its window lies within the trace's window of such a visit (docs/design.md, the
- * approval rule).
+ * The owner of {@code trace_reach} and {@code trace_contact}: what each trace found — one row per
+ * case visit (caseRef, the official who traced, venue, visit time, the trace's window), and one per
+ * contact presence it returned (caseRef, official, visitor, venue, when the presence began). A venue
+ * list under the same caseRef is answered when its window lies within the trace's window of such a
+ * visit (docs/design.md, the approval rule); an exposure notice under the same caseRef reaches only
+ * such a contact (docs/design.md, Exposure notices).
  *
  * <p>Any official may use the reach of a trace under the same caseRef, not only the one who ran
  * it: a case is worked by a team, and the purpose is bound by the case and the visit, not by the
@@ -54,11 +58,54 @@ public final class TraceReach {
         }
     }
 
+    /** Records one contact presence a trace returned (on the writer's connection, with the trace's audit entry). */
+    static void recordContact(Connection c, String caseRef, String official, byte[] visitor, byte[] venue,
+                              long visitAt, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO trace_contact(case_ref, official, visitor, venue,"
+                + " visit_at, found_at) VALUES (?,?,?,?,?,?)")) {
+            ps.setString(1, caseRef);
+            ps.setString(2, official);
+            ps.setBytes(3, visitor);
+            ps.setBytes(4, venue);
+            ps.setLong(5, visitAt);
+            ps.setLong(6, now);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Where and when a contact overlapped the case: the venue's public id and when the presence began. */
+    record ContactVisit(byte[] venue, long visitAt) {}
+
+    /**
+     * The distinct presences of {@code visitor} that a trace under {@code caseRef} returned as a
+     * contact, not older than {@code notBefore}, oldest first; empty when it is no such contact.
+     */
+    static List<ContactVisit> contactVisits(Connection c, String caseRef, byte[] visitor, long notBefore)
+            throws SQLException {
+        List<ContactVisit> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT venue, visit_at FROM trace_contact"
+                + " WHERE case_ref = ? AND visitor = ? AND visit_at >= ? ORDER BY visit_at, venue")) {
+            ps.setString(1, caseRef);
+            ps.setBytes(2, visitor);
+            ps.setLong(3, notBefore);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ContactVisit(rs.getBytes(1), rs.getLong(2)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Deletes what traces found about visits older than the scan cut-off (in a retention purge). */
     public static long deleteVisitsOlderThan(Connection c, long cutoff) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM trace_reach WHERE visit_at < ?")) {
-            ps.setLong(1, cutoff);
-            return ps.executeUpdate();
+        long n = 0;
+        for (String table : new String[] {"trace_reach", "trace_contact"}) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE visit_at < ?")) {
+                ps.setLong(1, cutoff);
+                n += ps.executeUpdate();
+            }
         }
+        return n;
     }
 }

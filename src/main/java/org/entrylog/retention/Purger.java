@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.entrylog.audit.AuditLog;
 import org.entrylog.chain.ChainHead;
+import org.entrylog.notice.Notices;
 import org.entrylog.official.Approvals;
 import org.entrylog.official.TraceReach;
 import org.entrylog.scan.ScanStore;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  *       {@code chain_resume} every place where the chain now starts after a deleted row, and
  *       adding the chunk's count to the purge row in the same transaction;</li>
  *   <li>the same for {@code token_use} and for inactive visitors;</li>
+ *   <li>what traces found, approvals and exposure notices about visits older than the cut-off;</li>
  *   <li>close the purge row (after which no DELETE passes);</li>
  *   <li>{@code PRAGMA incremental_vacuum} in chunks, then {@code wal_checkpoint(TRUNCATE)}.</li>
  * </ol>
@@ -257,9 +259,10 @@ public final class Purger {
                 }
             }
             if (!stopped) {
-                // what traces found and approvals go with the scans they refer to (docs/design.md, the approval rule)
+                // what traces found, approvals and exposure notices go with the scans they refer to
+                // (docs/design.md, the approval rule and Exposure notices); notices while the purge is open
                 writes.transaction(c -> TraceReach.deleteVisitsOlderThan(c, cutoff)
-                        + Approvals.deleteRequestedBefore(c, cutoff));
+                        + Approvals.deleteRequestedBefore(c, cutoff) + Notices.deleteVisitsOlderThan(c, cutoff));
             }
             if (!stopped && auditCutoff != Long.MIN_VALUE) {
                 audit = writes.transaction(c -> {

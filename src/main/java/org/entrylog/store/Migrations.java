@@ -25,8 +25,7 @@ final class Migrations {
         "008_approvals_regions.sql",
         "009_cards_companions.sql",
         "010_venue_owners.sql",
-        // 011_notices.sql (exposure notices, another branch of issue 16's session) comes here; the merge
-        // puts it in this place, so that 012 is the twelfth entry
+        "011_notices.sql",
         "012_device_areas.sql",
     };
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.entrylog.config.Config;
 import org.entrylog.audit.AuditLog;
 import org.entrylog.chain.ChainHead;
+import org.entrylog.notice.Notices;
 import org.entrylog.official.OfficialAccounts;
 import org.entrylog.retention.PurgeLog;
 import org.entrylog.scan.ScanStore;
@@ -57,6 +58,7 @@ public final class TransparencyController {
         m.put("auditRetentionDays", config.auditRetentionDays());
         m.put("purges", purges(c));
         m.put("queriesPerMonth", queriesPerMonth(c));
+        m.put("noticesPerMonth", noticesPerMonth(c));
         m.put("officialsActive", count(OfficialAccounts.activeCount(c)));
         m.put("devicesActive", count(VenueService.activeDevices(c)));
         m.put("venues", count(VenueService.count(c)));
@@ -78,6 +80,19 @@ public final class TransparencyController {
             m.put("purgedScans", count(p.purgedScans()));
             m.put("purgedVisitors", count(p.purgedVisitors()));
             out.add(m);
+        }
+        return out;
+    }
+
+    /** Exposure notices sent and acknowledged per month (UTC): each counted in the month it happened. */
+    private static List<Map<String, Object>> noticesPerMonth(Connection c) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Notices.Month month : Notices.perMonth(c)) {
+            Map<String, Object> q = new LinkedHashMap<>();
+            q.put("month", month.month());
+            q.put("sent", count(month.sent()));
+            q.put("acknowledged", count(month.acknowledged()));
+            out.add(q);
         }
         return out;
     }

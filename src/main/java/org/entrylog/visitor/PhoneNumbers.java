@@ -39,4 +39,30 @@ public final class PhoneNumbers {
             return Optional.empty();
         }
     }
+
+    /**
+     * A stored E.164 number as a spreadsheet should show it: a number of the default country in its
+     * national form ({@code +821012345678} → {@code 010-1234-5678}), which a spreadsheet shows as
+     * written and a caller in that country dials as written; any other number stays E.164. Text that is
+     * not a number libphonenumber reads comes back unchanged; null stays null.
+     *
+     * <p>The national form never begins with {@code =}, {@code +}, {@code -} or {@code @}, so the CSV
+     * formula guard leaves it alone. A foreign E.164 number begins with {@code +}, which a spreadsheet
+     * takes for the start of a formula, so it still gets the guard's leading quote (docs/threat-model.md T48).
+     */
+    public String forSpreadsheet(String e164) {
+        if (e164 == null || e164.isEmpty() || e164.length() > MAX_INPUT) {
+            return e164;
+        }
+        try {
+            PhoneNumber n = UTIL.parse(e164, defaultRegion);
+            if (!defaultRegion.equals(UTIL.getRegionCodeForNumber(n))) {
+                return e164;
+            }
+            String national = UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.NATIONAL);
+            return national.isEmpty() || "=+-@".indexOf(national.charAt(0)) >= 0 ? e164 : national;
+        } catch (NumberParseException e) {
+            return e164;
+        }
+    }
 }

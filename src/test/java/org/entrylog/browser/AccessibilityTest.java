@@ -114,11 +114,19 @@ class AccessibilityTest {
             b.type("#login-totp", Officials.code(app, "inspector.lee"));
             b.el("#login-submit").click();
             b.waitUntil("the trace form", WAIT, () -> b.attr("#trace-section", "hidden") == null);
+            // the case is another visitor, so the page's own visitor is its contact and gets a notice
+            TestApp.Visitor theCase = app.register("Park Case", "010-9999-0000");
+            assertEquals(201, app.scan(door, app.pass(theCase)).status());
             b.type("#trace-caseref", "KDCA-2026-000777");
-            b.type("#trace-phone", "010-1234-5678");
+            b.type("#trace-phone", "010-9999-0000");
             b.el("#trace-submit").click();
             b.waitUntil("the trace", WAIT, () -> b.attr("#trace-results", "hidden") == null);
             check(b, axe, "console, after a trace");
+            b.el("#notice-all").click();
+            b.type("#notice-message", "Call the Mapo health office, 02-3153-9037");
+            b.el("#notice-submit").click();
+            b.waitUntil("the notice sent", WAIT, () -> b.attr("#notice-status", "hidden") == null);
+            check(b, axe, "console, a notice sent");
 
             b.open(app.base + "/transparency" + q);
             b.waitUntil("the figures", WAIT, () -> b.attr("#figures", "hidden") == null);
@@ -126,7 +134,8 @@ class AccessibilityTest {
 
             b.open(app.base + "/pass" + q);
             b.waitUntil("the history", WAIT, () -> b.present("#accesses .event"));
-            check(b, axe, "pass with a QR and its history");
+            b.waitUntil("the exposure notice", WAIT, () -> b.attr("#notices-unread", "hidden") == null);
+            check(b, axe, "pass with an exposure notice, a QR and its history");
 
             // without a local authority (ENTRYLOG_TLS off); with one: LocalAuthorityTest
             b.open(app.base + "/ca" + q);

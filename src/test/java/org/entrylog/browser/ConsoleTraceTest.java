@@ -58,7 +58,9 @@ class ConsoleTraceTest {
             b.el("#trace-submit").click();
             b.waitUntil("trace results", Duration.ofSeconds(10), () -> b.attr("#trace-results", "hidden") == null);
             List<?> visits = (List<?>) b.js("return [...document.querySelectorAll('#trace-visits tbody tr')].map(r => r.textContent)");
-            List<?> contacts = (List<?>) b.js("return [...document.querySelectorAll('#trace-contacts tbody tr')].map(r => r.textContent)");
+            // one row per contact, under a header row per venue (and the case's visits there)
+            List<?> contacts = (List<?>) b.js("return [...document.querySelectorAll('#trace-contacts tbody tr.contact')].map(r => r.textContent)");
+            assertEquals(1L, b.js("return document.querySelectorAll('#trace-contacts tbody tr.contact-group').length"));
             assertEquals(1, visits.size(), visits.toString());
             assertEquals(1, contacts.size(), contacts.toString());
             assertTrue(contacts.get(0).toString().contains("Hangang Noodle Bar"), contacts.toString());

@@ -62,6 +62,9 @@ class ServeProcessTest {
             String base = started.path("url").asText();
             String code = started.path("demoVenue").path("enrollmentCode").asText();
             assertTrue(started.path("demoVenue").path("enrollmentUrl").asText().endsWith("/scan?enroll=" + code));
+            for (String page : new String[] {"visitor", "card", "scanner", "official", "owner", "transparency"}) {
+                assertTrue(started.path("pages").path(page).asText().startsWith(base + "/"), page + ": " + started);
+            }
             assertTrue(Files.exists(dir.resolve("keys/signing-keys.json")));
             JsonNode device = post(base + "/api/devices", "{\"enrollmentCode\":\"" + code + "\"}", null);
             JsonNode visitor = post(base + "/api/visitors", "{\"name\":\"Kim\",\"phone\":\"01012345678\"}", null);

@@ -126,7 +126,8 @@ class CompanionsTest {
                 .header("Accept", "text/csv").GET(), token);
         assertEquals(200, csv.status(), csv.body());
         String[] lines = csv.body().split("\r\n");
-        assertEquals("scanId,visitorId,scannedAt,direction,companions,sealedIdentity", lines[0]);
+        assertEquals("\uFEFFscanId,visitorId,scannedAt,direction,companions,sealedIdentity", lines[0],
+                "the CSV begins with a UTF-8 byte order mark");
         assertTrue(lines[2].contains(",in,2,"), lines[2]);
     }
 }
