@@ -36,8 +36,8 @@ export function retryAfterSeconds(value, fallback = 5) {
  * Calls the API. Resolves {status, data, headers} for 2xx; rejects with ApiError for an
  * error answer and NetworkError when the server is unreachable or timeoutMs passes.
  */
-export async function api(method, path, { body, token, accept = 'application/json', timeoutMs = 15000, raw = false } = {}) {
-  const headers = { Accept: accept };
+export async function api(method, path, { body, token, accept = 'application/json', timeoutMs = 15000, raw = false, headers: extra } = {}) {
+  const headers = { ...(extra || {}), Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   const ctrl = new AbortController();

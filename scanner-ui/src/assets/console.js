@@ -190,7 +190,7 @@ function renderResult(data, caseRef) {
 
   const vb = $('trace-visits').tBodies[0];
   clear(vb);
-  if (!visits.length) vb.append(el('tr', { class: 'empty' }, el('td', { colspan: 4, text: t('common.none') })));
+  if (!visits.length) vb.append(el('tr', { class: 'empty' }, el('td', { colspan: 5, text: t('common.none') })));
   for (const v of visits) {
     const list = el('button', { class: 'button small ghost', type: 'button', text: t('console.venue.fromTrace') });
     list.addEventListener('click', () => prefillVenue(data.caseRef ?? caseRef, v.venueId ?? '', v.scannedAt, lastRequest && lastRequest.windowMinutes));
@@ -198,16 +198,21 @@ function renderResult(data, caseRef) {
       el('td', {}, v.venueName ?? v.venueId ?? '', ' ', list),
       el('td', {}, el('time', { datetime: v.scannedAt, text: fmtDateTime(v.scannedAt) })),
       el('td', {}, el('span', { class: `badge badge-${v.direction === 'out' ? 'out' : 'in'}`, text: directionText(v.direction) })),
-      el('td', { class: 'companions', text: companionsText(v.companions) })));
+      el('td', { class: 'companions', text: companionsText(v.companions) }),
+      el('td', { class: 'area', text: v.area ?? '' })));
   }
   const cb = $('trace-contacts').tBodies[0];
   clear(cb);
-  if (!contacts.length) cb.append(el('tr', { class: 'empty' }, el('td', { colspan: 6, text: t('common.none') })));
+  if (!contacts.length) cb.append(el('tr', { class: 'empty' }, el('td', { colspan: 7, text: t('common.none') })));
   // grouped by venue and the case's visits there, a checkbox first for the notice form
   cb.append(...contactRows({ ...data, caseRef: data.caseRef ?? caseRef }, (c) => [
     el('td', { text: c.venueName ?? c.venueId ?? '' }),
     el('td', {}, el('time', { datetime: c.scannedAt, text: fmtDateTime(c.scannedAt) })),
     el('td', { class: 'companions', text: companionsText(c.companions) }),
+    // contacts in the case's area come first in their venue (the server ranks them); the badge says why
+    el('td', { class: 'area' }, c.area ?? '', c.sameArea === true
+      ? el('span', { class: 'badge badge-same-area', text: t('console.area.same') })
+      : (c.caseArea ? el('span', { class: 'hint area-case', text: t('console.area.case', { area: c.caseArea }) }) : null)),
     el('td', {}, el('code', { text: c.visitorId ?? '' })),
     c.sealedIdentity == null
       ? el('td', { class: 'hint', text: t('console.region.withheld') })

@@ -42,11 +42,11 @@ export function contactRows(data, contactCells) {
   for (const [venueId, list] of groups) {
     const times = visits.filter((v) => (v.venueId ?? v.venueName ?? '') === venueId).map((v) => fmtDateTime(v.scannedAt));
     rows.push(el('tr', { class: 'contact-group' },
-      el('th', { colspan: 6, scope: 'colgroup', text: t('console.contacts.group', { venue: list[0].venueName ?? venueId, times: times.join(', '), n: new Set(list.map((c) => c.visitorId)).size }) })));
+      el('th', { colspan: 7, scope: 'colgroup', text: t('console.contacts.group', { venue: list[0].venueName ?? venueId, times: times.join(', '), n: new Set(list.map((c) => c.visitorId)).size }) })));
     for (const c of list) {
       const pick = el('input', { type: 'checkbox', class: 'notice-pick', value: c.visitorId ?? '', 'aria-label': t('console.notice.select', { visitor: c.visitorId ?? '' }) });
       pick.addEventListener('change', syncAll);
-      rows.push(el('tr', { class: 'contact' }, el('td', {}, pick), ...contactCells(c)));
+      rows.push(el('tr', { class: c.sameArea === true ? 'contact same-area' : 'contact' }, el('td', {}, pick), ...contactCells(c)));
     }
   }
   $('notice-all').checked = false;

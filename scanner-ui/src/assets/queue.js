@@ -33,6 +33,23 @@ export function remove(ids) {
   });
 }
 
+/**
+ * The queue report a tablet sends with its requests (docs/design.md, "Queued offline scans"): how
+ * many of its own items wait here, and the tablet's time of the oldest, as the headers the server
+ * keeps per device. Empty when IndexedDB cannot be read: the server then keeps the last report.
+ */
+export async function reportHeaders(secret) {
+  try {
+    const mine = (await all()).filter((i) => i.secret === secret);
+    const headers = { 'X-Entrylog-Queued': String(mine.length) };
+    const times = mine.map((i) => Date.parse((i.body && i.body.scannedAt) || i.queuedAt)).filter(Number.isFinite);
+    if (times.length) headers['X-Entrylog-Oldest-Queued'] = new Date(Math.min(...times)).toISOString();
+    return headers;
+  } catch {
+    return {};
+  }
+}
+
 export function clearAll() {
   return run('readwrite', (s) => s.clear());
 }

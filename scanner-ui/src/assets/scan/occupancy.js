@@ -1,8 +1,10 @@
 // "Inside now 37 / 50" on the scanner, from GET /api/venues/{venueId}/occupancy with the tablet's
 // own secret, every POLL_MS while the tablet is enrolled and the page visible; offline, or on any
-// failure, it is quietly skipped and the last number stays. At the capacity the staff see a
-// warning with an icon and a word (occupancy.js), not a colour alone.
+// failure, it is quietly skipped and the last number stays. Each poll also carries the tablet's
+// offline-queue report (queue.js reportHeaders): the light heartbeat the server keeps per tablet.
+// At the capacity the staff see a warning with an icon and a word (occupancy.js), not a colour alone.
 import { api, clear, show } from '../common.js';
+import { reportHeaders } from '../queue.js';
 import { atCapacity, capacityWarning, occupancyText } from '../occupancy.js';
 
 const POLL_MS = 15000;
@@ -22,7 +24,7 @@ export function startOccupancy(tablet) {
     busy = true;
     try {
       const res = await api('GET', `/api/venues/${encodeURIComponent(d.venueId)}/occupancy`,
-        { token: d.secret, timeoutMs: 8000 });
+        { token: d.secret, timeoutMs: 8000, headers: await reportHeaders(d.secret) }); // also the queue heartbeat
       const { inside, capacity } = res.data || {};
       if (typeof inside !== 'number') return;
       $('occupancy-count').textContent = occupancyText(inside, capacity);

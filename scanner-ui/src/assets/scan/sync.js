@@ -2,7 +2,8 @@
 // meets no connection, a timeout, a 5xx or a 429 is kept in the offline queue (../queue.js)
 // with its original scannedAt and sent later through /api/scans/batch: on `online`, every
 // FLUSH_EVERY_MS, after a successful scan and on load. Manual entries have no batch form
-// and are sent one by one.
+// and are sent one by one. Scans and batches carry the tablet's queue report (queue.reportHeaders),
+// which the owner page and the operator's /metrics show.
 import { has, t } from '../i18n.js';
 import { ApiError, NetworkError, api, errorDetail, errorText, localDay } from '../common.js';
 import * as queue from '../queue.js';
@@ -118,7 +119,8 @@ export function createSync({ tablet, screen, companions }) {
       return;
     }
     try {
-      const res = await api('POST', '/api/scans', { body, token: tablet.device.secret, timeoutMs: SCAN_TIMEOUT_MS });
+      const headers = await queue.reportHeaders(tablet.device.secret);
+      const res = await api('POST', '/api/scans', { body, token: tablet.device.secret, timeoutMs: SCAN_TIMEOUT_MS, headers });
       screen.setOffline(false);
       if (res.data && res.data.duplicate === true) {
         screen.showResult('duplicate', '', '', scannedAt);
@@ -167,6 +169,7 @@ export function createSync({ tablet, screen, companions }) {
       try {
         const res = await api('POST', '/api/scans/batch', {
           body: { scans: chunk.map((c) => c.body) }, token: secret, timeoutMs: 30000,
+          headers: await queue.reportHeaders(secret),
         });
         results = res.data && Array.isArray(res.data.results) ? res.data.results : [];
       } catch (err) {

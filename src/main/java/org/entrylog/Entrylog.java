@@ -152,6 +152,12 @@ public final class Entrylog implements AutoCloseable {
         metrics.gauge("entrylog.tablets.seen", "Tablets that scanned in the last hour (a count, no ids)", "tablets",
                 () -> db.read(c -> org.entrylog.scan.ScanStore.devicesScanningSince(c,
                         clock.millis() - Duration.ofHours(1).toMillis())));
+        // tablets' offline queues, by their latest reports (venue/DeviceSightings): counts and an age, no ids
+        metrics.gauge("entrylog.tablets.queued", "Scans queued offline on tablets not revoked, by their latest reports",
+                "scans", () -> DeviceSightings.queued(db.read(sightings::activeReports)));
+        metrics.gauge("entrylog.oldest.queued.scan.age", "Age of the oldest scan a tablet reports still queued offline"
+                + " (0 when none)", "seconds",
+                () -> DeviceSightings.oldestAgeSeconds(db.read(sightings::activeReports), clock.millis()));
         this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock,
                 new SecondFactors(db, TotpSecrets.forDataDir(config.dataDir())));
         this.traces = new TraceService(db);
@@ -259,6 +265,14 @@ public final class Entrylog implements AutoCloseable {
         r.add(new Route("GET", "/api/owner/venues", Role.VENUE_OWNER, owners::venues));
         r.add(new Route("GET", "/api/owner/venues/{venueId}/poster", Role.VENUE_OWNER, owners::poster));
         r.add(new Route("DELETE", "/api/owner/sessions/current", Role.VENUE_OWNER, owners::logout));
+        // an owner's tablets: list, label and area, revoke, a new enrollment code; audited (owner/TabletController)
+        var tablets = new org.entrylog.owner.TabletController(db, writes, sessions, sightings, clock, new QrRenderer(),
+                config.dataDir(), config::publicUrl, max);
+        r.add(new Route("GET", "/api/owner/venues/{venueId}/devices", Role.VENUE_OWNER, tablets::list));
+        r.add(new Route("POST", "/api/owner/venues/{venueId}/devices/{deviceId}", Role.VENUE_OWNER, tablets::edit));
+        r.add(new Route("POST", "/api/owner/venues/{venueId}/devices/{deviceId}/revoke", Role.VENUE_OWNER,
+                tablets::revoke));
+        r.add(new Route("POST", "/api/owner/venues/{venueId}/enrollment-code", Role.VENUE_OWNER, tablets::newCode));
         for (String page : new String[] {"pass", "card", "scan", "console", "transparency", "venue"}) {
             r.add(new Route("GET", "/" + page, Role.ANYONE, WebServer.page(page + ".html")));
         }

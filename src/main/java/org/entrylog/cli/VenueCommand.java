@@ -66,13 +66,13 @@ final class VenueCommand {
             try (Database db = Database.open(config.dataDir())) {
                 var v = new VenueService(db, Main.clock()).add(name, address, region, capacity, defaultStayMinutes);
                 String base = PublicUrl.forCommand(config, port);
-                String enrollmentUrl = base + "/scan?enroll=" + v.enrollmentCode();
+                DoorKit.Links links = DoorKit.links(base, v.enrollmentCode());
                 // the only moment the code is known in the clear: the printable kit is made now
-                var kit = new DoorKit(new QrRenderer()).write(config.dataDir(), v.venueId(), name, enrollmentUrl,
-                        base + "/pass");
+                var kit = new DoorKit(new QrRenderer()).write(config.dataDir(), v.venueId(), name,
+                        links.enrollmentUrl(), links.passUrl());
                 Main.printJson(spec.commandLine().getOut(), Json.obj("venueId", v.venueId(),
                         "enrollmentCode", v.enrollmentCode(),
-                        "enrollmentUrl", enrollmentUrl,
+                        "enrollmentUrl", links.enrollmentUrl(),
                         "ownerUrl", base + "/venue",
                         "doorKit", kit.toString()));
             }
@@ -103,8 +103,13 @@ final class VenueCommand {
             try (Database db = Database.open(config.dataDir())) {
                 String code = new VenueService(db, Main.clock()).rotateCode(venue);
                 updateDemoVenue(config.dataDir().resolve(Entrylog.DEMO_VENUE_FILE), code);
+                DoorKit.Links links = DoorKit.links(PublicUrl.forCommand(config, null), code);
+                // the kit printed from now on carries the new code (the old one no longer enrolls)
+                String name = db.read(c -> VenueService.byPublicId(c, org.entrylog.common.Ids.decode(venue, 16))).name();
+                var kit = new DoorKit(new QrRenderer()).write(config.dataDir(), venue, name, links.enrollmentUrl(),
+                        links.passUrl());
                 Main.printJson(spec.commandLine().getOut(), Json.obj("enrollmentCode", code,
-                        "enrollmentUrl", PublicUrl.forCommand(config, null) + "/scan?enroll=" + code));
+                        "enrollmentUrl", links.enrollmentUrl(), "doorKit", kit.toString()));
             }
             return 0;
         }

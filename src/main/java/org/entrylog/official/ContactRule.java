@@ -23,6 +23,13 @@ import org.entrylog.scan.ScanStore.Scan;
  * scan is an {@code out} no more than {@link #MAX_STAY} later; an {@code in} without such an
  * {@code out}, and an {@code out} without its {@code in}, are presences of one instant. One contact
  * is reported per matching presence, at the time it began.
+ *
+ * <p>Areas (issue 16): each scan carries the area of the tablet that took it ("terrace", "front
+ * door"; null when none), and a presence has the area of the scan that began it. A contact is in the
+ * <em>same area</em> as the case when one of the case's scans or presences that make it a contact
+ * (by either rule above) has the contact's area, compared without regard to case or surrounding
+ * spaces; an unknown area is never the same. {@link #ranked} puts the contacts in the same area
+ * first: they shared a room, the others only a venue.
  */
 public final class ContactRule {
     /** An {@code out} further than this from its {@code in} does not close a stay (a forgotten check-out). */
@@ -30,6 +37,13 @@ public final class ContactRule {
 
     /** A presence of one visitor at one venue: [start, end] in epoch millis, begun by the scan {@code first}. */
     public record Presence(long visitorId, long start, long end, Scan first) {}
+
+    /**
+     * A contact with its area (null: none), the case's area it was found against (the same area when
+     * there is one, else that of the first case scan or presence that matched; null: none), and
+     * whether the two are the same area.
+     */
+    public record Match(Presence presence, String area, String caseArea, boolean sameArea) {}
 
     /** A time range [from, to] in epoch millis. */
     public record Range(long from, long to) {}
@@ -61,19 +75,59 @@ public final class ContactRule {
     }
 
     static boolean isContact(Presence p, List<Scan> caseScans, List<Presence> casePresences, long window) {
+        return !matchingCaseAreas(p, caseScans, casePresences, window).isEmpty();
+    }
+
+    /**
+     * The areas of the case's scans and presences that make {@code p} a contact (an entry per match,
+     * null for one without an area); empty when {@code p} is no contact.
+     */
+    static List<String> matchingCaseAreas(Presence p, List<Scan> caseScans, List<Presence> casePresences,
+                                          long window) {
+        List<String> areas = new ArrayList<>();
         if (p.first().direction() == Direction.IN) {
             for (Scan c : caseScans) {
                 if (Math.abs(p.start() - c.at()) <= window) {
-                    return true;
+                    areas.add(c.area());
                 }
             }
         }
         for (Presence c : casePresences) {
             if (p.start() <= c.end() && c.start() <= p.end()) {
-                return true;
+                areas.add(c.first().area());
             }
         }
-        return false;
+        return areas;
+    }
+
+    /**
+     * The contacts of {@link #contacts}, each with its area and the case's, those in the same area as
+     * the case first, otherwise in the order found (by visitor, then time).
+     */
+    public static List<Match> ranked(List<Scan> caseScans, List<Scan> others, long window) {
+        List<Presence> casePresences = presences(caseScans);
+        List<Match> out = new ArrayList<>();
+        for (Presence p : contacts(caseScans, others, window)) {
+            String area = p.first().area();
+            List<String> caseAreas = matchingCaseAreas(p, caseScans, casePresences, window);
+            String caseArea = caseAreas.isEmpty() ? null : caseAreas.get(0);
+            boolean same = false;
+            for (String a : caseAreas) {
+                if (sameArea(area, a)) {
+                    same = true;
+                    caseArea = a;
+                    break;
+                }
+            }
+            out.add(new Match(p, area, caseArea, same));
+        }
+        out.sort(Comparator.comparing((Match m) -> !m.sameArea())); // stable: the rest keep their order
+        return out;
+    }
+
+    /** Whether two areas are the same one: both known, equal without regard to case or outer spaces. */
+    public static boolean sameArea(String a, String b) {
+        return a != null && b != null && !a.isBlank() && a.strip().equalsIgnoreCase(b.strip());
     }
 
     /** Pairs one venue's scans (time order, any visitors) into presences, visitor by visitor. */

@@ -14,7 +14,9 @@ import org.entrylog.visitor.PhoneNumbers;
  *       {@code scanId,visitorId,scannedAt,direction,companions,sealedIdentity} (or {@code name,phone} once unsealed)</li>
  *   <li>trace ({@code {"caseRef","visits","contacts"}}): one row per case visit ({@code kind=case}) and per
  *       contact ({@code kind=contact}):
- *       {@code caseRef,kind,visitorId,venueId,venueName,scannedAt,direction,companions,sealedIdentity} (or {@code name,phone})</li>
+ *       {@code caseRef,kind,visitorId,venueId,venueName,scannedAt,direction,companions,area,sameArea,sealedIdentity}
+ *       (or {@code name,phone}); {@code area} is the tablet's area (empty: none), {@code sameArea} is empty on
+ *       case rows and {@code true}/{@code false} on contacts</li>
  * </ul>
  * When an identity could not be opened, {@code unsealError} is added as a last column. The text begins
  * with {@link Csv#BOM}; {@code phone} is written by {@link PhoneNumbers#forSpreadsheet}.
@@ -35,7 +37,7 @@ public final class Exports {
         List<String> columns = new ArrayList<>();
         if (isTrace(export)) {
             columns.addAll(List.of("caseRef", "kind", "visitorId", "venueId", "venueName", "scannedAt", "direction",
-                    "companions"));
+                    "companions", "area", "sameArea"));
         } else {
             columns.addAll(List.of("scanId", "visitorId", "scannedAt", "direction", "companions"));
         }

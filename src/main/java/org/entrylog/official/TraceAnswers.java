@@ -42,30 +42,33 @@ public final class TraceAnswers {
     /** Contacts (distinct visitors) at venues of one region outside the official's regions. */
     public record RegionCount(String region, int contacts) {}
 
-    /** One scan of the case. */
+    /** One scan of the case, with the area of the tablet that took it (null: none). */
     public record CaseVisit(String venueId, String venueName, String scannedAt, Direction direction,
-                            int companions) {
+                            int companions, String area) {
         static CaseVisit of(VenueService.Venue v, ScanStore.Scan s) {
             return new CaseVisit(Ids.encode(v.publicId()), v.name(), Instant.ofEpochMilli(s.at()).toString(),
-                    s.direction(), s.companions());
+                    s.direction(), s.companions(), s.area());
         }
     }
 
     /**
      * A contact: another visitor's presence that meets the contact rule, at the time it began, with
-     * the companions let in by the scan that began it.
+     * the companions let in by the scan that began it; its area, the case's area it was found against,
+     * and whether they are the same (such contacts come first: ContactRule.ranked).
      */
     public record Contact(String visitorId, String venueId, String venueName, String scannedAt, int companions,
+                          String area, String caseArea, boolean sameArea,
                           @JsonInclude(JsonInclude.Include.NON_NULL) String sealedIdentity) {
         /** This contact without the identity: at a venue outside the official's regions. */
         Contact withoutIdentity() {
-            return new Contact(visitorId, venueId, venueName, scannedAt, companions, null);
+            return new Contact(visitorId, venueId, venueName, scannedAt, companions, area, caseArea, sameArea, null);
         }
 
-        static Contact of(ContactRule.Presence p, VenueService.Venue venue, ScanStore.VisitAt visitor) {
+        static Contact of(ContactRule.Match m, VenueService.Venue venue, ScanStore.VisitAt visitor) {
+            ContactRule.Presence p = m.presence();
             return new Contact(Ids.encode(visitor.visitorPublicId()), Ids.encode(venue.publicId()), venue.name(),
-                    Instant.ofEpochMilli(p.start()).toString(), p.first().companions(),
-                    Ids.encode(visitor.sealedIdentity()));
+                    Instant.ofEpochMilli(p.start()).toString(), p.first().companions(), m.area(), m.caseArea(),
+                    m.sameArea(), Ids.encode(visitor.sealedIdentity()));
         }
     }
 }

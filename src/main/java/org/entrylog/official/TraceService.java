@@ -93,12 +93,14 @@ public final class TraceService {
                         others.add(v.scan());
                         visitor.putIfAbsent(v.scan().visitorId(), v);
                     }
-                    for (ContactRule.Presence p : ContactRule.contacts(mine, others, windowMillis)) {
-                        found.add(new Found(p, venue, visitor.get(p.visitorId())));
+                    for (ContactRule.Match m : ContactRule.ranked(mine, others, windowMillis)) {
+                        found.add(new Found(m, venue, visitor.get(m.presence().visitorId())));
                     }
                 }
             }
-            found.sort(Comparator.comparingLong((Found f) -> f.presence().start())
+            // contacts in the case's area first (they shared a room, the others only the venue), each part by time
+            found.sort(Comparator.comparing((Found f) -> !f.match().sameArea())
+                    .thenComparingLong(f -> f.presence().start())
                     .thenComparingLong(f -> f.presence().first().seq()));
             Set<String> seen = new LinkedHashSet<>();
             List<byte[]> ids = new ArrayList<>(caseVisitors.values());
@@ -106,7 +108,7 @@ public final class TraceService {
             List<TraceAnswers.Contact> contacts = new ArrayList<>(found.size());
             Map<String, Set<String>> outside = new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
             for (Found f : found) {
-                TraceAnswers.Contact contact = TraceAnswers.Contact.of(f.presence(), f.venue(), f.visitor());
+                TraceAnswers.Contact contact = TraceAnswers.Contact.of(f.match(), f.venue(), f.visitor());
                 if (seen.add(contact.visitorId())) {
                     ids.add(f.visitor().visitorPublicId());
                 }
@@ -123,7 +125,11 @@ public final class TraceService {
     }
 
     /** A contact's presence, where, and who (the visitor's first scan read in its range). */
-    private record Found(ContactRule.Presence presence, VenueService.Venue venue, ScanStore.VisitAt visitor) {}
+    private record Found(ContactRule.Match match, VenueService.Venue venue, ScanStore.VisitAt visitor) {
+        ContactRule.Presence presence() {
+            return match.presence();
+        }
+    }
 
     private static VenueService.Venue venue(Connection c, Map<Long, VenueService.Venue> cache, long id)
             throws SQLException {

@@ -82,7 +82,7 @@ public final class CardScans {
             }
             ScanStore.append(c, new ScanStore.Entry(scanId, device.venueId(), device.id(), card.visitorId(), at,
                     received.toEpochMilli(), t.deviceTime(), req.direction(), Source.CARD, req.companions(),
-                    card.id()));
+                    card.id(), device.area()));
             return new ScanService.Result(201, Ids.encode(scanId), device.venueIdText(), t.scannedAt(), false);
         });
     }

@@ -105,7 +105,7 @@ public final class ScanService {
                     received.toEpochMilli());
             ScanStore.append(c, new ScanStore.Entry(scanId, device.venueId(), device.id(), visitorId,
                     t.scannedAt().toEpochMilli(), received.toEpochMilli(), t.deviceTime(), Direction.IN, Source.MANUAL,
-                    companions, null));
+                    companions, null, device.area()));
             return new Result(201, Ids.encode(scanId), device.venueIdText(), t.scannedAt(), false);
         });
     }
@@ -143,7 +143,7 @@ public final class ScanService {
             }
             long seq = ScanStore.append(c, new ScanStore.Entry(scanId, device.venueId(), device.id(), visitorId,
                     t.scannedAt().toEpochMilli(), received.toEpochMilli(), t.deviceTime(), req.direction(),
-                    Source.PASS, req.companions(), null));
+                    Source.PASS, req.companions(), null, device.area()));
             ScanStore.recordTokenUse(c, pass.tokenId(), device.venueId(), seq, pass.expiresAt().toEpochMilli());
             return new Result(201, Ids.encode(scanId), device.venueIdText(), t.scannedAt(), false);
         });

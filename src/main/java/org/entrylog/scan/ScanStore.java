@@ -29,25 +29,41 @@ public final class ScanStore {
 
     /**
      * One row as appended; ids are internal keys. {@code companions} (0–9) are people let in with
-     * this entry; {@code cardId} is the card of a card scan, else null.
+     * this entry; {@code cardId} is the card of a card scan, else null; {@code area} the area the
+     * scanning tablet stood at (null: none).
      */
     public record Entry(byte[] scanId, long venueId, long deviceId, long visitorId, long scannedAt,
                         long receivedAt, Long deviceTime, Direction direction, Source source, int companions,
-                        Long cardId) {
+                        Long cardId, String area) {
+        /** An entry of a tablet without an area. */
+        public Entry(byte[] scanId, long venueId, long deviceId, long visitorId, long scannedAt,
+                     long receivedAt, Long deviceTime, Direction direction, Source source, int companions,
+                     Long cardId) {
+            this(scanId, venueId, deviceId, visitorId, scannedAt, receivedAt, deviceTime, direction, source,
+                    companions, cardId, null);
+        }
+
         /** An entry without companions or card. */
         public Entry(byte[] scanId, long venueId, long deviceId, long visitorId, long scannedAt,
                      long receivedAt, Long deviceTime, Direction direction, Source source) {
-            this(scanId, venueId, deviceId, visitorId, scannedAt, receivedAt, deviceTime, direction, source, 0, null);
+            this(scanId, venueId, deviceId, visitorId, scannedAt, receivedAt, deviceTime, direction, source, 0, null,
+                    null);
         }
     }
 
     /**
      * A scan as the contact rule and the history see it: internal ids, epoch millis, and the
-     * companions let in with it (0 on rows older than companions).
+     * companions let in with it (0 on rows older than companions), and the area of the tablet that
+     * scanned it (null: none, and on rows older than areas).
      */
-    public record Scan(long seq, long visitorId, long venueId, long at, Direction direction, int companions) {
+    public record Scan(long seq, long visitorId, long venueId, long at, Direction direction, int companions,
+                       String area) {
         public Scan(long seq, long visitorId, long venueId, long at, Direction direction) {
-            this(seq, visitorId, venueId, at, direction, 0);
+            this(seq, visitorId, venueId, at, direction, 0, null);
+        }
+
+        public Scan(long seq, long visitorId, long venueId, long at, Direction direction, int companions) {
+            this(seq, visitorId, venueId, at, direction, companions, null);
         }
     }
 
@@ -73,8 +89,8 @@ public final class ScanStore {
         long seq = head.entries() + 1;
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO scan_log(seq, scan_id, venue_id, device_id, visitor_id, scanned_at, received_at,"
-                        + " device_time, direction, source, prev_hash, companions, card_id)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                        + " device_time, direction, source, prev_hash, companions, card_id, area)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setLong(1, seq);
             ps.setBytes(2, e.scanId());
             ps.setLong(3, e.venueId());
@@ -96,6 +112,7 @@ public final class ScanStore {
             } else {
                 ps.setLong(13, e.cardId());
             }
+            ps.setString(14, e.area());
             ps.executeUpdate();
         }
         ChainHead.advance(c, NAME, rowHash(seq, e, head.hash()));
@@ -158,13 +175,20 @@ public final class ScanStore {
      * cards (migration 005) always carry {@code companions}, and their hash ends with it and
      * {@code card_id}; older rows, where both are NULL, are hashed as they were written, so their
      * chain still verifies. A row cannot pass for the other kind: the two encodings differ in length.
+     * Likewise a row with an area (migration 012) is hashed with it last, and a row without one as
+     * before, so an area added to, removed from or changed on a row breaks its hash.
      */
     public static byte[] rowHash(long seq, Entry e, byte[] prevHash) {
-        return withCompanions(rowHashV1(seq, e, prevHash), (long) e.companions(), e.cardId()).digest();
+        return withArea(withCompanions(rowHashV1(seq, e, prevHash), (long) e.companions(), e.cardId()), e.area())
+                .digest();
     }
 
     private static ChainHash withCompanions(ChainHash h, Long companions, Long cardId) {
         return companions == null ? h : h.integer(companions).integer(cardId);
+    }
+
+    private static ChainHash withArea(ChainHash h, String area) {
+        return area == null ? h : h.text(area);
     }
 
     private static ChainHash rowHashV1(long seq, Entry e, byte[] prevHash) {
@@ -197,7 +221,8 @@ public final class ScanStore {
                 .integer(rs.getLong("direction"))
                 .integer(rs.getLong("source"))
                 .blob(rs.getBytes("prev_hash"));
-        return withCompanions(h, nullable(rs, "companions"), nullable(rs, "card_id")).digest();
+        return withArea(withCompanions(h, nullable(rs, "companions"), nullable(rs, "card_id")), rs.getString("area"))
+                .digest();
     }
 
     private static Long nullable(ResultSet rs, String column) throws SQLException {
@@ -272,6 +297,27 @@ public final class ScanStore {
         return n == null ? 0 : n;
     }
 
+    /**
+     * Scans at the venue in [{@code from}, {@code to}) by the tablet that took them (internal device id
+     * → count; by {@code scan_log_venue_time}): counts only.
+     */
+    public static java.util.Map<Long, Long> countByDevice(Connection c, long venueId, long from, long to)
+            throws SQLException {
+        java.util.Map<Long, Long> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT device_id, count(*) FROM scan_log"
+                + " WHERE venue_id = ? AND scanned_at >= ? AND scanned_at < ? GROUP BY device_id")) {
+            ps.setLong(1, venueId);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Distinct tablets with a scan at or after {@code since} (by {@code scan_log_time}): a count, no ids. */
     public static long devicesScanningSince(Connection c, long since) throws SQLException {
         Long n = Sql.value(c, "SELECT count(DISTINCT device_id) FROM scan_log WHERE scanned_at >= ?", since);
@@ -284,7 +330,7 @@ public final class ScanStore {
     public static List<Scan> visitsOf(Connection c, long visitorId) throws SQLException {
         List<Scan> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT seq, visitor_id, venue_id, scanned_at, direction, companions FROM scan_log"
+                "SELECT seq, visitor_id, venue_id, scanned_at, direction, companions, area FROM scan_log"
                         + " WHERE visitor_id = ? ORDER BY scanned_at DESC, seq DESC")) {
             ps.setLong(1, visitorId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -300,7 +346,7 @@ public final class ScanStore {
     public static List<Scan> visitsOf(Connection c, long visitorId, long from, long to) throws SQLException {
         List<Scan> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT seq, visitor_id, venue_id, scanned_at, direction, companions FROM scan_log"
+                "SELECT seq, visitor_id, venue_id, scanned_at, direction, companions, area FROM scan_log"
                         + " WHERE visitor_id = ? AND scanned_at >= ? AND scanned_at <= ? ORDER BY scanned_at, seq")) {
             ps.setLong(1, visitorId);
             ps.setLong(2, from);
@@ -318,7 +364,8 @@ public final class ScanStore {
     public static List<VisitAt> visitsAt(Connection c, long venueId, long from, long to) throws SQLException {
         List<VisitAt> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT s.seq, s.visitor_id, s.venue_id, s.scanned_at, s.direction, s.companions, s.scan_id, v.public_id,"
+                "SELECT s.seq, s.visitor_id, s.venue_id, s.scanned_at, s.direction, s.companions, s.area, s.scan_id,"
+                        + " v.public_id,"
                         + " v.sealed_identity FROM scan_log s JOIN visitor v ON v.id = s.visitor_id"
                         + " WHERE s.venue_id = ? AND s.scanned_at >= ? AND s.scanned_at <= ?"
                         + " ORDER BY s.scanned_at, s.seq")) {
@@ -337,7 +384,8 @@ public final class ScanStore {
 
     private static Scan scan(ResultSet rs) throws SQLException {
         return new Scan(rs.getLong("seq"), rs.getLong("visitor_id"), rs.getLong("venue_id"), rs.getLong("scanned_at"),
-                Direction.of(rs.getInt("direction")), rs.getInt("companions")); // NULL (older rows) reads as 0
+                Direction.of(rs.getInt("direction")), rs.getInt("companions"), // NULL (older rows) reads as 0
+                rs.getString("area"));
     }
 
     // ---- retention ----

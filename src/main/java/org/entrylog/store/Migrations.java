@@ -26,6 +26,7 @@ final class Migrations {
         "009_cards_companions.sql",
         "010_venue_owners.sql",
         "011_notices.sql",
+        "012_device_areas.sql",
     };
 
     private Migrations() {}

@@ -1,7 +1,13 @@
 package org.entrylog.venue;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.entrylog.store.WriteQueue;
 
@@ -12,13 +18,36 @@ import org.entrylog.store.WriteQueue;
  * to the single writer without waiting for it, where it joins the group commit of the scans around
  * it. So {@code lastSeenAt} may be up to a minute behind, and a request never waits on it. A write
  * that fails (a full disk) is not retried before the next minute; the time is a hint, not a record.
+ *
+ * <p>The same holds each tablet's latest report of its offline queue (scans taken but not yet
+ * delivered: how many, and the tablet's time of the oldest), sent by the scanner page as the headers
+ * {@value #QUEUED_HEADER} and {@value #OLDEST_HEADER} on its scans, batches and occupancy polls: kept
+ * in memory at once (the owner page and {@code /metrics} read it from here) and written with the
+ * last-seen time, at most once a minute. A report is the tablet's own word about itself: it is
+ * bounded ({@link #MAX_QUEUED}, a time no later than now and no earlier than {@link #MAX_AGE}) and
+ * otherwise ignored, never an error (docs/threat-model.md T50).
  */
 public final class DeviceSightings {
     public static final Duration INTERVAL = Duration.ofMinutes(1);
+    public static final String QUEUED_HEADER = "X-Entrylog-Queued";
+    public static final String OLDEST_HEADER = "X-Entrylog-Oldest-Queued";
+    /** More scans than a tablet could queue in the offline window (one a second for a day). */
+    static final int MAX_QUEUED = 100_000;
+    /** A queued scan's time further back than this is not believed. */
+    static final Duration MAX_AGE = Duration.ofDays(30);
+    /** A tablet clock ahead of the server's by up to this much still gives a usable report. */
+    private static final Duration AHEAD = Duration.ofMinutes(2);
+
+    /**
+     * A tablet's offline queue: {@code queued} scans, the oldest taken at {@code oldestAt} (epoch ms by
+     * the tablet; null when none or not said), reported at {@code reportedAt} (the server's time).
+     */
+    public record QueueReport(int queued, Long oldestAt, long reportedAt) {}
 
     private final WriteQueue writes;
     private final Clock clock;
     private final ConcurrentHashMap<Long, Long> written = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, QueueReport> reports = new ConcurrentHashMap<>();
 
     public DeviceSightings(WriteQueue writes, Clock clock) {
         this.writes = writes;
@@ -27,7 +56,19 @@ public final class DeviceSightings {
 
     /** The device made an authenticated request now. */
     public void seen(VenueService.Device device) {
+        seen(device, null, null);
+    }
+
+    /**
+     * The device made an authenticated request now, with these queue headers (null: not sent). A
+     * report that changed is written at once when the device's write is due, else with the next one.
+     */
+    public void seen(VenueService.Device device, String queuedHeader, String oldestHeader) {
         long now = clock.millis();
+        QueueReport report = parse(queuedHeader, oldestHeader, now);
+        if (report != null) {
+            reports.put(device.id(), report);
+        }
         Long last = written.get(device.id());
         if (last != null && now - last < INTERVAL.toMillis()) {
             return;
@@ -36,10 +77,79 @@ public final class DeviceSightings {
         boolean mine = last == null ? written.putIfAbsent(device.id(), now) == null
                 : written.replace(device.id(), last, now);
         if (mine) {
+            QueueReport latest = reports.get(device.id());
             writes.submit(c -> {
                 VenueService.markSeen(c, device.id(), now);
+                if (latest != null) {
+                    VenueService.writeQueue(c, device.id(), latest);
+                }
                 return null;
             });
         }
+    }
+
+    /** The report of the headers, or null when they are missing or not believable. */
+    static QueueReport parse(String queuedHeader, String oldestHeader, long now) {
+        if (queuedHeader == null) {
+            return null;
+        }
+        int queued;
+        try {
+            queued = Integer.parseInt(queuedHeader.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (queued < 0 || queued > MAX_QUEUED) {
+            return null;
+        }
+        Long oldest = null;
+        if (queued > 0 && oldestHeader != null && !oldestHeader.isBlank()) {
+            try {
+                long at = Instant.parse(oldestHeader.trim()).toEpochMilli();
+                if (at <= now + AHEAD.toMillis() && at >= now - MAX_AGE.toMillis()) {
+                    oldest = Math.min(at, now); // a clock slightly ahead does not give a negative age
+                }
+            } catch (DateTimeParseException e) {
+                // the count alone
+            }
+        }
+        return new QueueReport(queued, oldest, now);
+    }
+
+    /** The newer of a stored report and the one held in memory for this device. */
+    public QueueReport latest(long deviceId, QueueReport stored) {
+        QueueReport held = reports.get(deviceId);
+        if (held == null) {
+            return stored;
+        }
+        return stored == null || held.reportedAt() >= stored.reportedAt() ? held : stored;
+    }
+
+    /** The latest queue report of every tablet not revoked (the operator's figures). */
+    public List<QueueReport> activeReports(Connection c) throws SQLException {
+        List<QueueReport> out = new ArrayList<>();
+        for (VenueService.Tablet t : VenueService.activeTablets(c)) {
+            QueueReport r = latest(t.id(), t.queue());
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Scans queued on tablets not revoked, by their latest reports. */
+    public static long queued(List<QueueReport> reports) {
+        return reports.stream().mapToLong(QueueReport::queued).sum();
+    }
+
+    /** Seconds since the oldest scan any tablet reports queued (0 when none is). */
+    public static double oldestAgeSeconds(List<QueueReport> reports, long now) {
+        long oldest = Long.MAX_VALUE;
+        for (QueueReport r : reports) {
+            if (r.queued() > 0 && r.oldestAt() != null) {
+                oldest = Math.min(oldest, r.oldestAt());
+            }
+        }
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, now - oldest) / 1000.0;
     }
 }

@@ -15,8 +15,8 @@ import org.entrylog.store.FilePermissions;
  * as {@code data:} PNGs, so the file prints from any browser, offline.
  *
  * <p>The enrollment code is stored only hashed, so the kit can be made only where the code is known:
- * by {@code venue add} (and, once it exists, {@code venue rotate-code}), which write it into the data
- * folder's {@code kits/} (owner-only, like the demo venue's code: whoever reads it can enroll a tablet).
+ * by {@code venue add}, {@code venue rotate-code} and an owner's new code on {@code /venue}, which write
+ * it into the data folder's {@code kits/} (owner-only, like the demo venue's code: whoever reads it can enroll a tablet).
  */
 public final class DoorKit {
     /** The folder of the data folder that holds the kits. */
@@ -26,6 +26,19 @@ public final class DoorKit {
 
     public DoorKit(QrRenderer qr) {
         this.qr = qr;
+    }
+
+    /** The two links of a kit: the staff's enrollment link (it holds the code) and the visitors' /pass. */
+    public record Links(String enrollmentUrl, String passUrl) {
+        @Override
+        public String toString() {
+            return "Links[enrollmentUrl=[REDACTED], " + passUrl + "]";
+        }
+    }
+
+    /** The kit's links under {@code base} (the configured public URL, else the server's). */
+    public static Links links(String base, String enrollmentCode) {
+        return new Links(base + "/scan?enroll=" + enrollmentCode, base + "/pass");
     }
 
     /** Writes the kit of this venue to {@code <dataDir>/kits/<venueId>.html}, owner-only, and answers its path. */

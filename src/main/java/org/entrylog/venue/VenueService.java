@@ -27,8 +27,16 @@ public final class VenueService {
         }
     }
 
-    /** An enrolled device and the venue it scans for. */
-    public record Device(long id, byte[] publicId, long venueId, byte[] venuePublicId, String venueName) {
+    /**
+     * An enrolled device and the venue it scans for; {@code area} is where at the venue it stands (null:
+     * not given), recorded with each of its scans.
+     */
+    public record Device(long id, byte[] publicId, long venueId, byte[] venuePublicId, String venueName,
+                         String area) {
+        public Device(long id, byte[] publicId, long venueId, byte[] venuePublicId, String venueName) {
+            this(id, publicId, venueId, venuePublicId, venueName, null);
+        }
+
         public String deviceId() {
             return Ids.encode(publicId);
         }
@@ -162,19 +170,142 @@ public final class VenueService {
      */
     public String rotateCode(String venueId) {
         byte[] publicId = Ids.decode(venueId, 16);
-        String code = Ids.encode(Ids.randomBytes(16));
-        int changed = publicId == null ? 0 : db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE venue SET enrollment_code_hash = ? WHERE public_id = ?")) {
-                ps.setBytes(1, Hashes.secretHash(code));
-                ps.setBytes(2, publicId);
-                return ps.executeUpdate();
-            }
+        String code = publicId == null ? null : db.transaction(c -> {
+            Venue v = byPublicId(c, publicId);
+            return v == null ? null : rotateCode(c, v.id());
         });
-        if (changed != 1) {
+        if (code == null) {
             throw new IllegalArgumentException("no venue with id " + venueId);
         }
         return code;
+    }
+
+    /**
+     * {@link #rotateCode(String)} on the writer's connection, for the venue with this internal id (the
+     * owner's route, which records the change in the same transaction). Answers the new code.
+     */
+    public static String rotateCode(Connection c, long venueId) throws SQLException {
+        String code = Ids.encode(Ids.randomBytes(16));
+        try (PreparedStatement ps = c.prepareStatement("UPDATE venue SET enrollment_code_hash = ? WHERE id = ?")) {
+            ps.setBytes(1, Hashes.secretHash(code));
+            ps.setLong(2, venueId);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("no venue " + venueId);
+            }
+        }
+        return code;
+    }
+
+    // ---- a venue's tablets, as its owner sees and changes them (issue 16) ----
+
+    /**
+     * A tablet of a venue: internal id, label, area (null: none), when it was enrolled and last seen
+     * (epoch ms; last seen null if never), its latest offline queue report (null: none), revoked.
+     */
+    public record Tablet(long id, String deviceId, String label, String area, long enrolledAt, Long lastSeenAt,
+                         DeviceSightings.QueueReport queue, boolean revoked) {}
+
+    /** The tablets of the venue with this internal id, revoked ones too, oldest first. */
+    public static java.util.List<Tablet> tabletsOf(Connection c, long venueId) throws SQLException {
+        java.util.List<Tablet> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, public_id, label, area, enrolled_at, last_seen_at, queued_scans, oldest_queued_at,"
+                        + " queue_reported_at, revoked_at FROM device WHERE venue_id = ? ORDER BY id")) {
+            ps.setLong(1, venueId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(tablet(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every tablet not revoked, of every venue (the operator's queue figures). */
+    public static java.util.List<Tablet> activeTablets(Connection c) throws SQLException {
+        java.util.List<Tablet> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, public_id, label, area, enrolled_at, last_seen_at, queued_scans, oldest_queued_at,"
+                        + " queue_reported_at, revoked_at FROM device WHERE revoked_at IS NULL");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(tablet(rs));
+            }
+        }
+        return out;
+    }
+
+    private static Tablet tablet(ResultSet rs) throws SQLException {
+        long seen = rs.getLong("last_seen_at");
+        Long lastSeen = rs.wasNull() ? null : seen;
+        long queued = rs.getLong("queued_scans");
+        boolean noQueue = rs.wasNull();
+        long oldest = rs.getLong("oldest_queued_at");
+        Long oldestAt = rs.wasNull() ? null : oldest;
+        long reportedAt = rs.getLong("queue_reported_at");
+        DeviceSightings.QueueReport q = noQueue ? null
+                : new DeviceSightings.QueueReport((int) queued, oldestAt, reportedAt);
+        rs.getLong("revoked_at");
+        boolean revoked = !rs.wasNull();
+        return new Tablet(rs.getLong("id"), Ids.encode(rs.getBytes("public_id")), rs.getString("label"),
+                rs.getString("area"), rs.getLong("enrolled_at"), lastSeen, q, revoked);
+    }
+
+    /**
+     * The tablet with this public id at the venue with this internal id, or null: a tablet of another
+     * venue is as unknown as none (docs/threat-model.md T49).
+     */
+    public static Tablet tabletAt(Connection c, long venueId, String deviceId) throws SQLException {
+        byte[] publicId = Ids.decode(deviceId, 16);
+        if (publicId == null) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, public_id, label, area, enrolled_at, last_seen_at, queued_scans, oldest_queued_at,"
+                        + " queue_reported_at, revoked_at FROM device WHERE public_id = ? AND venue_id = ?")) {
+            ps.setBytes(1, publicId);
+            ps.setLong(2, venueId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? tablet(rs) : null;
+            }
+        }
+    }
+
+    /** Gives a tablet a new label (1–{@link #MAX_LABEL} characters) and area (null: none). */
+    public static void relabel(Connection c, long deviceId, String label, String area) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE device SET label = ?, area = ? WHERE id = ?")) {
+            ps.setString(1, label);
+            ps.setString(2, area);
+            ps.setLong(3, deviceId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Revokes a tablet by its internal id; true when it was active. Refused from its next request. */
+    public static boolean revoke(Connection c, long deviceId, long at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE device SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+            ps.setLong(1, at);
+            ps.setLong(2, deviceId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Writes a tablet's latest offline-queue report (at most once a minute, with its last-seen time:
+     * {@link DeviceSightings}).
+     */
+    static void writeQueue(Connection c, long deviceId, DeviceSightings.QueueReport q) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE device SET queued_scans = ?, oldest_queued_at = ?, queue_reported_at = ? WHERE id = ?"
+                        + " AND (queue_reported_at IS NULL OR queue_reported_at <= ?)")) {
+            ps.setInt(1, q.queued());
+            ps.setObject(2, q.oldestAt());
+            ps.setLong(3, q.reportedAt());
+            ps.setLong(4, deviceId);
+            ps.setLong(5, q.reportedAt());
+            ps.executeUpdate();
+        }
     }
 
     /**
@@ -239,14 +370,15 @@ public final class VenueService {
         byte[] hash = Hashes.secretHash(secret);
         Device d = db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT d.id, d.public_id, d.venue_id, v.public_id, v.name, d.secret_hash FROM device d"
+                    "SELECT d.id, d.public_id, d.venue_id, v.public_id, v.name, d.secret_hash, d.area FROM device d"
                             + " JOIN venue v ON v.id = d.venue_id WHERE d.secret_hash = ? AND d.revoked_at IS NULL")) {
                 ps.setBytes(1, hash);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next() || !Hashes.equal(rs.getBytes(6), hash)) {
                         return null;
                     }
-                    return new Device(rs.getLong(1), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), rs.getString(5));
+                    return new Device(rs.getLong(1), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), rs.getString(5),
+                            rs.getString(7));
                 }
             }
         });

@@ -31,6 +31,12 @@ class ConsoleTraceTest {
                      Map.of("ENTRYLOG_RATE_LIMITS", "off"));
              Browser b = Browser.launch(Files.createDirectory(tmp.resolve("profile")), null)) {
             TestApp.Device door = app.venueWithDevice("Hangang Noodle Bar");
+            app.app.db.transaction(c -> { // the tablet's area, as its owner sets it on /venue
+                try (var ps = c.prepareStatement("UPDATE device SET area = 'terrace' WHERE public_id = ?")) {
+                    ps.setBytes(1, org.entrylog.common.Ids.decode(door.id(), 16));
+                    return ps.executeUpdate();
+                }
+            });
             TestApp.Visitor theCase = app.register("Case Person", "010-5555-0001");
             TestApp.Visitor contact = app.register("Contact Person", "010-5555-0002");
             assertEquals(201, app.scan(door, app.pass(theCase)).status());
@@ -58,6 +64,10 @@ class ConsoleTraceTest {
             assertEquals(1, visits.size(), visits.toString());
             assertEquals(1, contacts.size(), contacts.toString());
             assertTrue(contacts.get(0).toString().contains("Hangang Noodle Bar"), contacts.toString());
+            // each scan's area, and the contact marked as in the case's area
+            assertEquals("terrace", b.text("#trace-visits tbody td.area"));
+            assertTrue(b.text("#trace-contacts tbody td.area").startsWith("terrace"), b.text("#trace-contacts tbody td.area"));
+            assertEquals("same area as the case", b.text("#trace-contacts tbody tr.same-area .badge-same-area"));
             assertEquals(1, app.count("SELECT count(*) FROM audit_log WHERE action = 'POST /api/traces' AND status = 200"
                     + " AND case_ref = 'KDCA-2026-000123'"));
 

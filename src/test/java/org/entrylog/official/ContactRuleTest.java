@@ -93,4 +93,43 @@ class ContactRuleTest {
         assertEquals(3000 * MIN - wide, ContactRule.ranges(late, wide, 0).get(0).from(),
                 "a window wider than the longest stay pads by the window");
     }
+    private Scan scanIn(long visitor, long minute, Direction d, String area) {
+        return new Scan(++seq, visitor, 7, minute * MIN, d, 0, area);
+    }
+
+    @Test
+    void contactsInTheCasesAreaAreRankedAboveThoseElsewhereInTheVenue() {
+        List<Scan> mine = List.of(scanIn(CASE, 100, Direction.IN, "terrace"), scanIn(CASE, 160, Direction.OUT, "terrace"));
+        List<Scan> others = List.of(
+                scanIn(2, 90, Direction.IN, "front door"),   // earlier, elsewhere in the venue
+                scanIn(3, 110, Direction.IN, " Terrace "),   // the same area, written differently
+                scanIn(4, 120, Direction.IN, null),          // a tablet without an area
+                scanIn(5, 125, Direction.IN, "terrace"));
+        List<ContactRule.Match> ranked = ContactRule.ranked(mine, others, WINDOW);
+        assertEquals(List.of(3L, 5L, 2L, 4L), ranked.stream().map(m -> m.presence().visitorId()).toList());
+        assertEquals(List.of(true, true, false, false), ranked.stream().map(ContactRule.Match::sameArea).toList());
+        assertEquals(" Terrace ", ranked.get(0).area());
+        assertEquals("terrace", ranked.get(0).caseArea());
+        assertEquals("front door", ranked.get(2).area());
+        assertEquals("terrace", ranked.get(2).caseArea(), "the case's area it was found against");
+        assertEquals(null, ranked.get(3).area());
+        // the ranking changes the order only: the same contacts as the rule without areas
+        assertEquals(List.of(2L, 3L, 4L, 5L), contactVisitors(mine, others));
+    }
+
+    @Test
+    void theSameAreaCountsOnlyForTheCaseScanThatMadeTheContact() {
+        // the case was at the terrace at 100 and at the front door at 300; visitor 2 came in at the
+        // terrace at 310 (a contact only through the front-door scan): not the same area
+        List<Scan> mine = List.of(scanIn(CASE, 100, Direction.IN, "terrace"), scanIn(CASE, 300, Direction.IN, "front door"));
+        List<ContactRule.Match> ranked = ContactRule.ranked(mine, List.of(scanIn(2, 310, Direction.IN, "terrace")), WINDOW);
+        assertEquals(1, ranked.size());
+        assertEquals(false, ranked.get(0).sameArea());
+        assertEquals("front door", ranked.get(0).caseArea());
+        // and an unknown area is never the same as another unknown one
+        List<ContactRule.Match> unknown = ContactRule.ranked(List.of(scanIn(CASE, 100, Direction.IN, null)),
+                List.of(scanIn(2, 100, Direction.IN, null)), WINDOW);
+        assertEquals(false, unknown.get(0).sameArea());
+        assertEquals(false, ContactRule.sameArea("", ""));
+    }
 }

@@ -161,4 +161,54 @@ class ContactRulesTest {
         assertEquals(0, trace.path("visits").size());
         assertEquals(0, trace.path("contacts").size());
     }
+    /** Gives a tablet an area, as its owner does on /venue. */
+    private void area(TestApp.Device d, String area) {
+        t.app.db.transaction(c -> {
+            try (var ps = c.prepareStatement("UPDATE device SET area = ? WHERE public_id = ?")) {
+                ps.setString(1, area);
+                ps.setBytes(2, org.entrylog.common.Ids.decode(d.id(), 16));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Test
+    void aTraceShowsEachContactsAreaAndTheCasesAndRanksTheCasesAreaFirst() {
+        String code = t.app.venues.add("Garden Cafe", null).enrollmentCode();
+        TestApp.Device terrace = t.enroll(code);
+        TestApp.Device front = t.enroll(code);
+        area(terrace, "terrace");
+        area(front, "front door");
+        TestApp.Visitor atTheDoor = t.register("At the door", "010-3000-0001");
+        TestApp.Visitor onTheTerrace = t.register("On the terrace", "010-3000-0002");
+        Officials.scanAt(t, front, atTheDoor, T.minus(Duration.ofMinutes(5)), "in");
+        Officials.scanAt(t, terrace, caseV, T, "in");
+        Officials.scanAt(t, terrace, onTheTerrace, T.plus(Duration.ofMinutes(5)), "in");
+
+        JsonNode trace = trace(30);
+        assertEquals("terrace", trace.path("visits").get(0).path("area").asText(), "the case's area");
+        assertEquals(List.of("On the terrace", "At the door"), contactNames(trace, List.of(atTheDoor, onTheTerrace),
+                List.of("At the door", "On the terrace")), "the same area first, though later");
+        JsonNode first = trace.path("contacts").get(0);
+        assertEquals("terrace", first.path("area").asText());
+        assertEquals("terrace", first.path("caseArea").asText());
+        assertEquals(true, first.path("sameArea").asBoolean());
+        JsonNode second = trace.path("contacts").get(1);
+        assertEquals("front door", second.path("area").asText());
+        assertEquals("terrace", second.path("caseArea").asText());
+        assertEquals(false, second.path("sameArea").asBoolean());
+        assertEquals(true, t.app.db.read(org.entrylog.scan.ScanStore::verify).ok(), "rows with an area verify");
+
+        // the CSV export carries the area too
+        TestApp.Response csv = t.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.base + "/api/traces"))
+                .header("Content-Type", "application/json").header("Accept", "text/csv")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(org.entrylog.common.Json.write(
+                        Officials.trace("+82 10 1234 5678", T.minus(Duration.ofHours(6)), T.plus(Duration.ofHours(6)),
+                                30, "CASE-2026-0001")))), Officials.token(t, "kim"));
+        assertEquals(200, csv.status(), csv.body());
+        String[] lines = csv.body().split("\r\n");
+        assertEquals(true, lines[1].contains(",terrace,"), lines[1]);
+        assertEquals(true, lines[2].contains(",terrace,true,"), lines[2]);
+        assertEquals(true, lines[3].contains(",front door,false,"), lines[3]);
+    }
 }

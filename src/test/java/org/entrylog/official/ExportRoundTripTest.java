@@ -83,7 +83,7 @@ class ExportRoundTripTest {
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))), token);
             assertEquals(200, csv.status(), csv.body());
             assertTrue(csv.header("Content-Type").startsWith("text/csv"));
-            assertTrue(csv.body().startsWith("\uFEFFcaseRef,kind,visitorId,venueId,venueName,scannedAt,direction,companions,sealedIdentity\r\n"));
+            assertTrue(csv.body().startsWith("\uFEFFcaseRef,kind,visitorId,venueId,venueName,scannedAt,direction,companions,area,sameArea,sealedIdentity\r\n"));
             assertTrue(csv.body().contains(",\"'=Venue,\"\"A\"\"\","), csv.body());
             assertEquals(1, t.count("SELECT count(*) FROM audit_log WHERE format = 'csv' AND status = 200"));
 
@@ -93,7 +93,7 @@ class ExportRoundTripTest {
             assertEquals(0, opened.exit(), opened.out());
             String out = opened.out();
             assertBom(opened.bytes());
-            assertTrue(out.startsWith("\uFEFFcaseRef,kind,visitorId,venueId,venueName,scannedAt,direction,companions,name,phone\r\n"), out);
+            assertTrue(out.startsWith("\uFEFFcaseRef,kind,visitorId,venueId,venueName,scannedAt,direction,companions,area,sameArea,name,phone\r\n"), out);
             // Korean numbers in national form: shown as written, no formula guard needed (docs/threat-model.md T48)
             assertTrue(out.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",010-3000-0000\r\n"), out);
             assertTrue(out.contains(",'+1,010-3000-0001\r\n"), out);

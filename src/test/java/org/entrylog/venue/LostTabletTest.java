@@ -44,7 +44,7 @@ class LostTabletTest {
     }
 
     @Test
-    void aRevokedTabletCannotReEnrollAfterTheCodeIsRotatedWhileEarlierTabletsKeepScanning() {
+    void aRevokedTabletCannotReEnrollAfterTheCodeIsRotatedWhileEarlierTabletsKeepScanning() throws Exception {
         try (TestApp t = new TestApp(dir)) {
             Visitor v = t.register("A", "01011112222");
             JsonNode venue = run(0, "venue", "add", "--data", dir.toString(), "--name", "Cafe");
@@ -68,6 +68,10 @@ class LostTabletTest {
             String newCode = rotated.path("enrollmentCode").asText();
             assertFalse(newCode.equals(oldCode));
             assertEquals(t.base + "/scan?enroll=" + newCode, rotated.path("enrollmentUrl").asText());
+            // the door kit printed from now on carries the new code
+            String kit = java.nio.file.Files.readString(Path.of(rotated.path("doorKit").asText()));
+            assertEquals(rotated.path("enrollmentUrl").asText(),
+                    org.entrylog.testing.QrImages.decodeImgById(kit, "enrollment-qr"));
 
             var refused = t.post("/api/devices", Map.of("enrollmentCode", oldCode), null);
             assertEquals(401, refused.status(), "the old code is refused like any wrong code");

@@ -41,4 +41,55 @@ class MetricsTest {
             }
         }
     }
+    private Response withQueue(TestApp t, String path, String bearer, String queued, String oldest) {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.base + path))
+                .header("X-Entrylog-Queued", queued).GET();
+        if (oldest != null) {
+            b.header("X-Entrylog-Oldest-Queued", oldest);
+        }
+        return t.send(b, bearer);
+    }
+
+    @Test
+    void tabletsQueueReportsShowAsTheScansQueuedAndTheOldestQueuedScansAge() {
+        try (TestApp t = new TestApp(dir)) {
+            Device a = t.venueWithDevice("Cafe");
+            Device b = t.venueWithDevice("Bar");
+            String now = t.clock.instant().toString();
+            assertTrue(t.get("/metrics", null).body().contains("entrylog_tablets_queued_scans 0.0"));
+            assertTrue(t.get("/metrics", null).body().contains("entrylog_oldest_queued_scan_age_seconds 0.0"));
+            // the occupancy poll is the scanner's heartbeat: it carries the report
+            assertEquals(200, withQueue(t, "/api/venues/" + a.venueId() + "/occupancy", a.secret(), "3",
+                    t.clock.instant().minusSeconds(600).toString()).status());
+            assertEquals(200, withQueue(t, "/api/venues/" + b.venueId() + "/occupancy", b.secret(), "2",
+                    t.clock.instant().minusSeconds(60).toString()).status());
+            t.clock.advance(java.time.Duration.ofSeconds(30));
+            String body = t.get("/metrics", null).body();
+            assertTrue(body.contains("entrylog_tablets_queued_scans 5.0"), body);
+            assertTrue(body.contains("entrylog_oldest_queued_scan_age_seconds 630.0"), body);
+
+            // reports that cannot be believed change nothing; a queue sent away reports 0
+            withQueue(t, "/api/venues/" + a.venueId() + "/occupancy", a.secret(), "lots", now);
+            withQueue(t, "/api/venues/" + a.venueId() + "/occupancy", a.secret(), "-1", now);
+            withQueue(t, "/api/venues/" + a.venueId() + "/occupancy", a.secret(), "9999999", now);
+            assertTrue(t.get("/metrics", null).body().contains("entrylog_tablets_queued_scans 5.0"));
+            withQueue(t, "/api/venues/" + a.venueId() + "/occupancy", a.secret(), "0", null);
+            body = t.get("/metrics", null).body();
+            assertTrue(body.contains("entrylog_tablets_queued_scans 2.0"), body);
+            assertTrue(body.contains("entrylog_oldest_queued_scan_age_seconds 90.0"), body);
+            // a time far in the future is not believed: the count stays, without an age
+            withQueue(t, "/api/venues/" + b.venueId() + "/occupancy", b.secret(), "4",
+                    t.clock.instant().plusSeconds(3600).toString());
+            body = t.get("/metrics", null).body();
+            assertTrue(body.contains("entrylog_tablets_queued_scans 4.0"), body);
+            assertTrue(body.contains("entrylog_oldest_queued_scan_age_seconds 0.0"), body);
+
+            // a revoked tablet's queue no longer counts
+            assertTrue(t.app.venues.revoke(b.id()));
+            assertTrue(t.get("/metrics", null).body().contains("entrylog_tablets_queued_scans 0.0"));
+            for (String secret : new String[] {a.id(), a.secret(), b.id(), b.secret()}) {
+                assertFalse(t.get("/metrics", null).body().contains(secret));
+            }
+        }
+    }
 }
