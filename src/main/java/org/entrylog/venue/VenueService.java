@@ -56,7 +56,13 @@ public final class VenueService {
     private final Database db;
     private final Clock clock;
 
+    /** Tablets already authenticated; dropped whenever a revocation replaces the marker (issue 18). */
+    private final DeviceCache devices;
+    private final java.nio.file.Path marker;
+
     public VenueService(Database db, Clock clock) {
+        this.marker = db.file().resolveSibling(DeviceCache.MARKER);
+        this.devices = new DeviceCache(marker);
         this.db = db;
         this.clock = clock;
     }
@@ -236,8 +242,7 @@ public final class VenueService {
         if (secret == null) {
             throw ApiException.unauthorized();
         }
-        byte[] hash = Hashes.secretHash(secret);
-        Device d = db.read(c -> {
+        Device d = devices.find(Hashes.secretHash(secret), hash -> db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT d.id, d.public_id, d.venue_id, v.public_id, v.name, d.secret_hash FROM device d"
                             + " JOIN venue v ON v.id = d.venue_id WHERE d.secret_hash = ? AND d.revoked_at IS NULL")) {
@@ -249,7 +254,7 @@ public final class VenueService {
                     return new Device(rs.getLong(1), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), rs.getString(5));
                 }
             }
-        });
+        }));
         if (d == null) {
             throw ApiException.unauthorized();
         }
@@ -262,7 +267,7 @@ public final class VenueService {
         if (publicId == null) {
             return false;
         }
-        return db.transaction(c -> {
+        boolean revoked = db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE device SET revoked_at = ? WHERE public_id = ? AND revoked_at IS NULL")) {
                 ps.setLong(1, clock.millis());
@@ -270,6 +275,10 @@ public final class VenueService {
                 return ps.executeUpdate() == 1;
             }
         });
+        if (revoked) {
+            DeviceCache.revoked(marker); // every server on this folder refuses the tablet at its next request
+        }
+        return revoked;
     }
 
     /** A venue as official answers name it; {@code region} is null when it lies in no region. */

@@ -125,11 +125,14 @@ final class ScanProfile {
                     profile ? fx.dir.resolve("perf.data") : null);
             long accepted;
             String statuses;
+            double clientCpu = Double.NaN;
             if (client.equals("wrk")) {
                 Wrk.Result r = Wrk.scans(server.base(), fx, tokens, o, w);
                 accepted = r.accepted();
                 statuses = r.summary();
-                report.add("scan p99 (wrk, " + tag + ")", "ms", r.p99Millis());
+                report.add("scan p99 (" + tag + ")", "ms", r.p99Millis());
+                report.add("scans/s (" + tag + ")", "scans/s", r.accepted() / (double) o.seconds());
+                clientCpu = r.cpuSeconds();
             } else {
                 Load.Result r = Load.run(o.clients(), Duration.ofSeconds(o.warmup()), Duration.ofSeconds(o.seconds()),
                         perClient, 201, (c, i) -> send(server.base() + "/api/scans",
@@ -143,7 +146,8 @@ final class ScanProfile {
             Map<String, Double> byGroup = w.cpuByGroup();
             double total = byGroup.values().stream().mapToDouble(Double::doubleValue).sum();
             report.add("server CPU per accepted scan (" + tag + ")", "µs", total * 1e6 / accepted);
-            report.add("load generator CPU per accepted scan (" + tag + ")", "µs", w.clientCpu() * 1e6 / accepted);
+            report.add("load generator CPU per accepted scan (" + tag + ")", "µs",
+                    (Double.isNaN(clientCpu) ? w.clientCpu() : clientCpu) * 1e6 / accepted);
             report.note("profile " + tag + " repeat " + repeat + ": " + accepted + " accepted in "
                     + o.seconds() + " s after " + o.warmup() + " s warm-up, statuses " + statuses + "; load "
                     + w.loadBefore + " → " + w.loadAfter);

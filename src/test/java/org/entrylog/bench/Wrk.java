@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * its own requests (fresh passes) written to a file beforehand.
  */
 final class Wrk {
-    record Result(long accepted, long other, double p99Millis, long errors) {
+    /** {@code cpuSeconds}: user + system time of the wrk process itself. */
+    record Result(long accepted, long other, double p99Millis, long errors, double cpuSeconds) {
         String summary() {
             return "accepted " + accepted + ", other " + other + ", socket errors " + errors;
         }
@@ -46,9 +47,10 @@ final class Wrk {
             throws IOException, InterruptedException {
         Files.write(file, lines, StandardCharsets.UTF_8);
         int threads = 2;
-        ProcessBuilder pb = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-                "--timeout", "30s", "--latency", "-s", Path.of(SCRIPT).toAbsolutePath().toString(), base)
-                .redirectErrorStream(true);
+        // bash's `times` prints the CPU its children used: wrk's own cost per request, as the Java client's
+        String cmd = "wrk -t" + threads + " -c" + connections + " -d" + seconds + "s --timeout 30s --latency -s '"
+                + Path.of(SCRIPT).toAbsolutePath() + "' '" + base + "'; rc=$?; times; exit $rc";
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true);
         pb.environment().put("REQUESTS_FILE", file.toString());
         pb.environment().put("REQUESTS_THREADS", String.valueOf(threads));
         pb.environment().put("OK_STATUS", String.valueOf(okStatus));
@@ -62,6 +64,15 @@ final class Wrk {
         long other = 0;
         long errors = 0;
         double p99 = Double.NaN;
+        String[] lines2 = out.strip().split("\n");
+        double cpu = Double.NaN;
+        if (lines2.length > 0 && lines2[lines2.length - 1].matches("\\d+m[0-9.]+s \\d+m[0-9.]+s")) {
+            cpu = 0;
+            for (String t : lines2[lines2.length - 1].split(" ")) { // "0m1.234s 0m0.567s": children's user, system
+                cpu += Integer.parseInt(t.substring(0, t.indexOf('m'))) * 60
+                        + Double.parseDouble(t.substring(t.indexOf('m') + 1, t.length() - 1));
+            }
+        }
         for (String l : out.split("\n")) {
             String[] f = l.trim().split(" ");
             switch (f[0]) {
@@ -73,6 +84,6 @@ final class Wrk {
             }
         }
         Files.deleteIfExists(file);
-        return new Result(accepted, other, p99, errors);
+        return new Result(accepted, other, p99, errors, cpu);
     }
 }
