@@ -56,7 +56,11 @@ public final class PassController {
         Instant expires = Instant.ofEpochSecond(now.getEpochSecond() + ttl.toSeconds());
         metrics.passIssued();
         ctx.header("Cache-Control", "no-store");
-        Http.json(ctx, 201, Json.obj("token", token, "expiresAt", expires.toString(), "qrPng", qr.dataUrl(token)));
+        Map<String, Object> body = Json.obj("token", token, "expiresAt", expires.toString());
+        if (!"false".equals(ctx.queryParam("qrPng"))) { // the pass page draws the code itself (issue 18)
+            body.put("qrPng", qr.dataUrl(token));
+        }
+        Http.json(ctx, 201, body);
     }
 
     public void keys(Context ctx) {

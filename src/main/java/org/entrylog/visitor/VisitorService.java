@@ -159,14 +159,17 @@ public final class VisitorService {
 
     /** The internal id of a visitor by public id, or -1 when unknown (for scans). */
     public long internalId(byte[] publicId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM visitor WHERE public_id = ?")) {
-                ps.setBytes(1, publicId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : -1L;
-                }
+        return db.read(c -> internalId(c, publicId));
+    }
+
+    /** The same on a given connection: the scan path looks it up on the writer, in the scan's transaction. */
+    public static long internalId(Connection c, byte[] publicId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM visitor WHERE public_id = ?")) {
+            ps.setBytes(1, publicId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1L;
             }
-        });
+        }
     }
 
     /** The visitor rows (a registration and any manual entries) with this phone hash: internal id → public id. */

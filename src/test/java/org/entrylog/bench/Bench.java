@@ -23,7 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Arguments are {@code key=value} words, or {@code all}:
  * <ul>
- *   <li>{@code workloads=micro,http,queries} which to run (default all three)</li>
+ *   <li>{@code workloads=micro,http,queries} which to run (default all three); {@code scanprofile}
+ *       (not in the default) profiles single scans, see {@link ScanProfile}</li>
  *   <li>{@code repeats=3} repeats of each figure; the report gives median and min–max</li>
  *   <li>{@code seconds=15 warmup=15} measured and warm-up seconds of each HTTP load</li>
  *   <li>{@code clients=32} concurrent HTTP clients; {@code visitors=512} registered for the load</li>
@@ -37,7 +38,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Bench {
     /** The harness's settings. */
     record Options(Set<String> workloads, int repeats, int seconds, int warmup, int clients, int visitors,
-                   List<Long> sizes, String heap, Path work, int maxPerClient, int queries) {
+                   List<Long> sizes, String heap, Path work, int maxPerClient, int queries,
+                   Map<String, String> args) {
         static Options parse(String[] args) {
             Map<String, String> m = new LinkedHashMap<>();
             for (String a : args) {
@@ -66,7 +68,7 @@ public final class Bench {
                     Integer.parseInt(m.getOrDefault("repeats", "3")), seconds, warmup, clients,
                     Integer.parseInt(m.getOrDefault("visitors", "512")), sizes, m.getOrDefault("heap", "256m"),
                     Path.of(m.getOrDefault("work", "target/bench")).toAbsolutePath(), perClient,
-                    Integer.parseInt(m.getOrDefault("queries", "500")));
+                    Integer.parseInt(m.getOrDefault("queries", "500")), m);
         }
     }
 
@@ -118,6 +120,13 @@ public final class Bench {
             for (int r = 1; r <= o.repeats(); r++) {
                 System.out.println("http workloads, repeat " + r);
                 http.run(r, report);
+            }
+        }
+        if (o.workloads().contains("scanprofile")) {
+            ScanProfile profile = new ScanProfile(o);
+            for (int r = 1; r <= o.repeats(); r++) {
+                System.out.println("scan profile, repeat " + r);
+                profile.run(r, report);
             }
         }
         if (o.workloads().contains("queries")) {

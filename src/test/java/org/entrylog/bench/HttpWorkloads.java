@@ -35,58 +35,26 @@ import org.entrylog.common.Json;
  */
 final class HttpWorkloads {
     private final Bench.Options o;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-
     HttpWorkloads(Bench.Options o) {
         this.o = o;
     }
 
     void run(int repeat, Bench.Report report) throws Exception {
-        Path dir = o.work().resolve("http-" + repeat);
-        Bench.deleteTree(dir);
-        Files.createDirectories(dir);
-        Clock clock = Clock.systemUTC();
-        List<String> codes = new ArrayList<>();
-        try (Database db = Database.open(dir)) {
-            VenueService venues = new VenueService(db, clock);
-            for (int i = 0; i < o.clients(); i++) {
-                codes.add(venues.add("Bench venue " + i, null).enrollmentCode());
-            }
-        }
-        PassCodec codec = new PassCodec(SigningKeys.openOrCreate(dir, clock), PassCodec.pseudonymKey(dir));
-
+        ScanFixture fx = new ScanFixture(o.work().resolve("http-" + repeat), o.clients());
+        Path dir = fx.dir;
         RawCommits.Result raw = RawCommits.measure(dir, Duration.ofSeconds(o.seconds()), 1_000_000);
         report.add("raw durable commits (JDBC, WAL, synchronous=FULL)", "commits/s", raw.commitsPerSecond());
         report.add("raw durable commit p99", "ms", raw.p99Millis());
 
         try (ServerProcess server = ServerProcess.start(dir, o.heap(), Map.of(), dir.resolve("server.log"))) {
             String base = server.base();
-            List<String> devices = new ArrayList<>();
-            for (String code : codes) {
-                devices.add(post(base + "/api/devices", Json.write(Map.of("enrollmentCode", code)), null)
-                        .path("secret").asText());
-            }
+            fx.enroll(base, o.visitors());
+            List<String> devices = fx.devices;
             int visitorCount = o.visitors();
-            String[] visitorIds = new String[visitorCount];
-            String[] visitorSecrets = new String[visitorCount];
-            for (int i = 0; i < visitorCount; i++) {
-                JsonNode v = post(base + "/api/visitors",
-                        Json.write(Map.of("name", "Bench Visitor", "phone", String.format("010%08d", i))), null);
-                visitorIds[i] = v.path("visitorId").asText();
-                visitorSecrets[i] = v.path("secret").asText();
-            }
-
-            // fresh passes, made beforehand with the server's own keys so the load is only scans
+            String[] visitorIds = fx.visitorIds;
+            String[] visitorSecrets = fx.visitorSecrets;
             int perClient = o.maxPerClient();
-            String[][] tokens = new String[o.clients()][perClient];
-            Instant now = clock.instant();
-            for (int c = 0; c < o.clients(); c++) {
-                for (int i = 0; i < perClient; i++) {
-                    byte[] visitor = Ids.decode(visitorIds[(c * 7919 + i) % visitorCount], 16);
-                    tokens[c][i] = codec.issue(visitor, now, 1800);
-                }
-            }
+            String[][] tokens = fx.passes(o.clients(), perClient);
 
             RssSampler rss = new RssSampler(server);
             Cpu cpu = new Cpu(server);
@@ -162,19 +130,11 @@ final class HttpWorkloads {
         Bench.deleteTree(dir);
     }
 
-    private JsonNode post(String url, String body, String bearer) throws Exception {
-        HttpResponse<String> r = http.send(request(url, body, bearer), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return Json.MAPPER.readTree(r.body());
-    }
-
     /** The first refusal's body, kept for the report: a load that is mostly refused measures nothing. */
     private volatile String firstRefusal;
 
     private int send(String url, String body, String bearer) throws Exception {
-        HttpResponse<byte[]> r = http.send(request(url, body, bearer), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = ScanFixture.HTTP.send(ScanFixture.request(url, body, bearer), HttpResponse.BodyHandlers.ofByteArray());
         int status = r.statusCode();
         if (status == 200 && url.endsWith("/batch")) {
             // a batch answers 200 whatever its items did: count it only when every item was accepted
@@ -192,16 +152,6 @@ final class HttpWorkloads {
             firstRefusal = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
         }
         return status;
-    }
-
-    private static HttpRequest request(String url, String body, String bearer) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        return b.build();
     }
 
     /**

@@ -2,6 +2,7 @@ package org.entrylog.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +30,33 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path dataDir, String heap, Map<String, String> env, Path log) throws IOException {
+        return start(dataDir, heap, env, log, List.of(), null);
+    }
+
+    /**
+     * As above, with more JVM options and, when {@code classes} is not null, the server's own classes
+     * taken from that folder instead of {@code target/classes} (to run an older build beside this one).
+     */
+    static ServerProcess start(Path dataDir, String heap, Map<String, String> env, Path log, List<String> jvm,
+                               Path classes) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap));
         String extra = System.getProperty("bench.serverJvm", ""); // the serverJvm= argument, options split by ';'
         if (!extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split(";")));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        cmd.addAll(jvm);
+        String cp = System.getProperty("java.class.path");
+        if (classes != null) {
+            StringBuilder b = new StringBuilder(classes.toAbsolutePath().toString());
+            for (String e : cp.split(File.pathSeparator)) {
+                if (!e.replace('\\', '/').endsWith("target/classes")) {
+                    b.append(File.pathSeparator).append(e);
+                }
+            }
+            cp = b.toString();
+        }
+        cmd.addAll(List.of("-cp", cp,
                 "org.entrylog.cli.Main", "serve", "--data", dataDir.toString(), "--port", "0"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("ENTRYLOG_"));
@@ -77,6 +98,27 @@ final class ServerProcess implements AutoCloseable {
 
     String base() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** User + system CPU seconds of each thread of the server now, by thread name (Linux /proc/PID/task). */
+    Map<String, Double> threadCpu() {
+        Map<String, Double> out = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name + "#" + t.getFileName(), (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0,
+                            Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return out;
     }
 
     /** Resident set size of the server process now, in MiB (Linux /proc). */

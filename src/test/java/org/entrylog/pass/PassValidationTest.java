@@ -1,6 +1,7 @@
 package org.entrylog.pass;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,14 @@ class PassValidationTest {
         assertTrue(r.text("token").length() <= 200, "token fits in 200 characters");
         assertEquals("2026-03-02T09:00:30Z", r.text("expiresAt"));
         assertTrue(r.text("qrPng").startsWith("data:image/png;base64,"));
+    }
+
+    @Test
+    void aClientThatDrawsTheCodeItselfCanLeaveTheServersPngOut() {
+        Response r = t.post("/api/visitors/" + v.id() + "/passes?qrPng=false", "", v.secret());
+        assertEquals(201, r.status());
+        assertFalse(r.json().has("qrPng"), r.body());
+        assertEquals(201, t.scan(d, r.text("token")).status());
     }
 
     @Test

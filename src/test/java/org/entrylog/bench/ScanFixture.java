@@ -1,0 +1,102 @@
+package org.entrylog.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.entrylog.common.Ids;
+import org.entrylog.common.Json;
+import org.entrylog.pass.PassCodec;
+import org.entrylog.pass.SigningKeys;
+import org.entrylog.store.Database;
+import org.entrylog.venue.VenueService;
+
+/**
+ * What a scan load needs, made the same way for every workload: a data folder with one venue per
+ * client, then (once the server runs) one enrolled tablet per venue, registered visitors, and fresh
+ * passes signed beforehand with the server's own keys, so the load itself is only scans.
+ */
+final class ScanFixture {
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    final Path dir;
+    final List<String> enrollmentCodes = new ArrayList<>();
+    final PassCodec codec;
+    final List<String> devices = new ArrayList<>();
+    String[] visitorIds;
+    String[] visitorSecrets;
+    String[][] tokens;
+
+    /** A fresh data folder with {@code venues} venues; the server is not started yet. */
+    ScanFixture(Path dir, int venues) throws Exception {
+        this.dir = dir;
+        Bench.deleteTree(dir);
+        Files.createDirectories(dir);
+        Clock clock = Clock.systemUTC();
+        try (Database db = Database.open(dir)) {
+            VenueService vs = new VenueService(db, clock);
+            for (int i = 0; i < venues; i++) {
+                enrollmentCodes.add(vs.add("Bench venue " + i, null).enrollmentCode());
+            }
+        }
+        codec = new PassCodec(SigningKeys.openOrCreate(dir, clock), PassCodec.pseudonymKey(dir));
+    }
+
+    /** Enrolls one tablet per venue and registers {@code visitors} visitors through the running server. */
+    void enroll(String base, int visitors) throws Exception {
+        for (String code : enrollmentCodes) {
+            devices.add(post(base + "/api/devices", Json.write(Map.of("enrollmentCode", code)), null)
+                    .path("secret").asText());
+        }
+        visitorIds = new String[visitors];
+        visitorSecrets = new String[visitors];
+        for (int i = 0; i < visitors; i++) {
+            JsonNode v = post(base + "/api/visitors",
+                    Json.write(Map.of("name", "Bench Visitor", "phone", String.format("010%08d", i))), null);
+            visitorIds[i] = v.path("visitorId").asText();
+            visitorSecrets[i] = v.path("secret").asText();
+        }
+    }
+
+    /** {@code perClient} fresh passes for each of {@code clients} clients, valid for 30 minutes from now. */
+    String[][] passes(int clients, int perClient) throws Exception {
+        tokens = new String[clients][perClient];
+        Instant now = Instant.now();
+        for (int c = 0; c < clients; c++) {
+            for (int i = 0; i < perClient; i++) {
+                byte[] visitor = Ids.decode(visitorIds[(c * 7919 + i) % visitorIds.length], 16);
+                tokens[c][i] = codec.issue(visitor, now, 1800);
+            }
+        }
+        return tokens;
+    }
+
+    static JsonNode post(String url, String body, String bearer) throws Exception {
+        HttpResponse<String> r = HTTP.send(request(url, body, bearer), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    static HttpRequest request(String url, String body, String bearer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return b.build();
+    }
+}
