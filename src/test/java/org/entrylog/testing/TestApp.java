@@ -22,10 +22,25 @@ import org.entrylog.config.Config;
 import org.entrylog.common.Json;
 
 /**
- * A real entrylog on a real SQLite file in a temp folder, on a free port, spoken to over real
- * HTTP. Time comes from a {@link MutableClock} the test controls.
+ * A real entrylog on a real store, on a free port, spoken to over real HTTP: a SQLite file in a temp
+ * folder, or a fresh database on the harness's private PostgreSQL ({@link Postgres}). Time comes from
+ * a {@link MutableClock} the test controls. A test class runs on both stores with {@link BothStores}.
  */
 public final class TestApp implements AutoCloseable {
+    /** The environment variable that points a server at PostgreSQL. */
+    public static final String DATABASE_URL = "ENTRYLOG_DATABASE_URL";
+
+    /** Where the server keeps its data. */
+    public enum Store {
+        /** The embedded SQLite file {@code entrylog.db} in the data folder (the default). */
+        SQLITE,
+        /** A database of its own on the test harness's PostgreSQL cluster ({@code ENTRYLOG_DATABASE_URL}). */
+        POSTGRES
+    }
+
+    public final Store store;
+    /** The JDBC URL of the store: the SQLite file, or the PostgreSQL database. */
+    public final String databaseUrl;
     public final Path dataDir;
     public final MutableClock clock;
     public final Entrylog app;
@@ -48,15 +63,64 @@ public final class TestApp implements AutoCloseable {
         this(dataDir, MutableClock.at("2026-03-02T09:00:00Z"), Map.of());
     }
 
+    /** On SQLite, unless {@code env} names a database ({@value #DATABASE_URL}). */
     public TestApp(Path dataDir, MutableClock clock, Map<String, String> env) {
         this.dataDir = dataDir;
         this.clock = clock;
+        this.store = env.containsKey(DATABASE_URL) ? Store.POSTGRES : Store.SQLITE;
+        this.databaseUrl = store == Store.POSTGRES ? jdbc(env.get(DATABASE_URL))
+                : "jdbc:sqlite:" + dataDir.resolve("entrylog.db");
         Map<String, String> e = new HashMap<>(env);
         e.putIfAbsent("ENTRYLOG_DATA", dataDir.toString());
         e.putIfAbsent("ENTRYLOG_PORT", "0");
         this.app = Entrylog.open(Config.from(e), clock);
-        this.port = app.start();
+        try {
+            if (store == Store.POSTGRES && count("SELECT count(*) FROM information_schema.tables"
+                    + " WHERE table_schema NOT IN ('pg_catalog', 'information_schema')") == 0) {
+                throw new AssertionError("the server did not create its tables in " + DATABASE_URL
+                        + ": is it still on SQLite?");
+            }
+            this.port = app.start();
+        } catch (RuntimeException | AssertionError x) {
+            app.close();
+            throw x;
+        }
         this.base = "http://localhost:" + port;
+    }
+
+    /**
+     * A server on {@code store}: on POSTGRES a fresh empty database of the harness (the test is
+     * skipped when PostgreSQL is missing, and fails instead under {@code ENTRYLOG_TEST_REQUIRE_POSTGRES=1}).
+     * A {@value #DATABASE_URL} already in {@code env} is kept (a second server on the same database).
+     */
+    public static TestApp on(Store store, Path dataDir, MutableClock clock, Map<String, String> env) {
+        return new TestApp(dataDir, clock, envFor(store, env));
+    }
+
+    public static TestApp on(Store store, Path dataDir) {
+        return on(store, dataDir, MutableClock.at("2026-03-02T09:00:00Z"), Map.of());
+    }
+
+    /**
+     * {@code env} for a server (or a command) on {@code store}: on POSTGRES with a fresh database
+     * unless it already names one.
+     */
+    public static Map<String, String> envFor(Store store, Map<String, String> env) {
+        Map<String, String> e = new HashMap<>(env);
+        if (store == Store.POSTGRES && !e.containsKey(DATABASE_URL)) {
+            Postgres.assumeAvailable();
+            e.put(DATABASE_URL, Postgres.freshDatabase());
+        }
+        return e;
+    }
+
+    private static String jdbc(String url) {
+        return url.startsWith("jdbc:") ? url : "jdbc:" + url;
+    }
+
+    /** This server's environment for a second server (or a command) on the same store. */
+    public Map<String, String> sameStore() {
+        return store == Store.POSTGRES ? Map.of(DATABASE_URL, databaseUrl) : Map.of();
     }
 
     public Response get(String path, String bearer) {
@@ -162,10 +226,23 @@ public final class TestApp implements AutoCloseable {
         return post("/api/scans", Map.of("token", token), d.secret());
     }
 
-    /** A direct read-only look at the SQLite file, as an outside auditor would take. */
+    /**
+     * A connection of its own on the store (the SQLite file or the PostgreSQL database), as an
+     * operator or outside auditor with {@code sqlite3} or {@code psql} would have.
+     */
+    public Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection(databaseUrl);
+        if (store == Store.SQLITE) {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout = 5000");
+            }
+        }
+        return c;
+    }
+
+    /** A direct read-only look at the store (the first column of the first row), as an outside auditor would take. */
     public long count(String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("entrylog.db"));
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : -1;
         } catch (SQLException e) {
             throw new RuntimeException(e);
