@@ -124,7 +124,7 @@ public final class Entrylog implements AutoCloseable {
     private Entrylog(Config config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.db = Database.open(config.dataDir(), true);
+        this.db = Database.open(config.dataDir(), config.databaseUrl(), true);
         this.writes = new WriteQueue(db).start();
         this.keys = SigningKeys.openOrCreate(config.dataDir(), clock);
         this.passCodec = new PassCodec(keys, PassCodec.pseudonymKey(config.dataDir()));

@@ -54,7 +54,7 @@ final class OfficialCommand {
             String password = firstLine();
             Passwords.requireAcceptable(password);
             OfficialAccounts.requireUsername(username);
-            try (Database db = Database.open(data.config().dataDir())) {
+            try (Database db = Database.open(data.config())) {
                 String u = new OfficialAccounts(db, new Passwords(), Main.clock()).add(username, password, scope);
                 String uri = new SecondFactors(db, TotpSecrets.forDataDir(data.config().dataDir())).enroll(u);
                 showTotp(spec, u, uri, qr);
@@ -105,7 +105,7 @@ final class OfficialCommand {
 
         @Override
         public Integer call() {
-            try (Database db = Database.open(data.config().dataDir())) {
+            try (Database db = Database.open(data.config())) {
                 String u = OfficialAccounts.requireUsername(username);
                 String uri = new SecondFactors(db, TotpSecrets.forDataDir(data.config().dataDir())).enroll(u);
                 showTotp(spec, u, uri, qr);
@@ -128,7 +128,7 @@ final class OfficialCommand {
 
         @Override
         public Integer call() {
-            try (Database db = Database.open(data.config().dataDir())) {
+            try (Database db = Database.open(data.config())) {
                 var accounts = new OfficialAccounts(db, null, Main.clock());
                 int ended = accounts.disable(username);
                 Main.printJson(spec.commandLine().getOut(), Json.obj("username",

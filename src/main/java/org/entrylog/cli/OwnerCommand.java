@@ -49,7 +49,7 @@ final class OwnerCommand {
             String password = OfficialCommand.Add.firstLine();
             Passwords.requireAcceptable(password);
             OfficialAccounts.requireUsername(username);
-            try (Database db = Database.open(data.config().dataDir())) {
+            try (Database db = Database.open(data.config())) {
                 var accounts = new OfficialAccounts(db, new Passwords(), Main.clock());
                 String u = new OwnerAccounts(db, accounts).add(username, password, venues);
                 String uri = new SecondFactors(db, TotpSecrets.forDataDir(data.config().dataDir())).enroll(u);

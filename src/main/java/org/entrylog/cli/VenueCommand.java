@@ -63,7 +63,7 @@ final class VenueCommand {
         @Override
         public Integer call() {
             Config config = data.config();
-            try (Database db = Database.open(config.dataDir())) {
+            try (Database db = Database.open(config)) {
                 var v = new VenueService(db, Main.clock()).add(name, address, region, capacity, defaultStayMinutes);
                 String base = PublicUrl.forCommand(config, port);
                 String enrollmentUrl = base + "/scan?enroll=" + v.enrollmentCode();
@@ -100,7 +100,7 @@ final class VenueCommand {
         @Override
         public Integer call() throws IOException {
             Config config = data.config();
-            try (Database db = Database.open(config.dataDir())) {
+            try (Database db = Database.open(config)) {
                 String code = new VenueService(db, Main.clock()).rotateCode(venue);
                 updateDemoVenue(config.dataDir().resolve(Entrylog.DEMO_VENUE_FILE), code);
                 Main.printJson(spec.commandLine().getOut(), Json.obj("enrollmentCode", code,
