@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,10 +17,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.entrylog.Entrylog;
 import org.entrylog.web.WebServer;
 import org.entrylog.config.Config;
+import org.entrylog.store.Database;
+import org.entrylog.visitor.AuthorityKey;
 import org.entrylog.common.Json;
 
 /**
@@ -35,7 +40,17 @@ public final class TestApp implements AutoCloseable {
         /** The embedded SQLite file {@code entrylog.db} in the data folder (the default). */
         SQLITE,
         /** A database of its own on the test harness's PostgreSQL cluster ({@code ENTRYLOG_DATABASE_URL}). */
-        POSTGRES
+        POSTGRES;
+
+        /** The statement that drops a trigger, as an attacker with write access to the store would. */
+        public String dropTrigger(String trigger, String table) {
+            return this == SQLITE ? "DROP TRIGGER " + trigger : "DROP TRIGGER " + trigger + " ON " + table;
+        }
+
+        /** A literal of bytes given in hex, in the store's SQL. */
+        public String bytes(String hex) {
+            return this == SQLITE ? "x'" + hex + "'" : "'\\x" + hex + "'::bytea";
+        }
     }
 
     public final Store store;
@@ -68,8 +83,7 @@ public final class TestApp implements AutoCloseable {
         this.dataDir = dataDir;
         this.clock = clock;
         this.store = env.containsKey(DATABASE_URL) ? Store.POSTGRES : Store.SQLITE;
-        this.databaseUrl = store == Store.POSTGRES ? jdbc(env.get(DATABASE_URL))
-                : "jdbc:sqlite:" + dataDir.resolve("entrylog.db");
+        this.databaseUrl = databaseUrl(dataDir, env);
         Map<String, String> e = new HashMap<>(env);
         e.putIfAbsent("ENTRYLOG_DATA", dataDir.toString());
         e.putIfAbsent("ENTRYLOG_PORT", "0");
@@ -114,8 +128,46 @@ public final class TestApp implements AutoCloseable {
         return e;
     }
 
-    private static String jdbc(String url) {
+    /**
+     * Copies a data folder's keys ({@code keys/} and the development authority's key pair) to another,
+     * so that a second server on the same database signs, checks and seals as the first does.
+     */
+    public static void copyKeys(Path from, Path to) {
+        try {
+            Path keys = from.resolve("keys");
+            try (var files = Files.walk(keys)) {
+                for (Path f : files.toList()) {
+                    Path target = to.resolve(from.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+            for (String pem : List.of(AuthorityKey.PUBLIC_FILE, AuthorityKey.PRIVATE_FILE)) {
+                if (Files.exists(from.resolve(pem))) {
+                    Files.copy(from.resolve(pem), to.resolve(pem), StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The JDBC URL of the store of a server started with {@code env} on {@code dataDir}. */
+    public static String databaseUrl(Path dataDir, Map<String, String> env) {
+        String url = env.get(DATABASE_URL);
+        if (url == null) {
+            return "jdbc:sqlite:" + dataDir.resolve(Database.FILE_NAME);
+        }
         return url.startsWith("jdbc:") ? url : "jdbc:" + url;
+    }
+
+    /** Opens the store of a server started with {@code env} on {@code dataDir}, as a command would. */
+    public static Database openStore(Path dataDir, Map<String, String> env) {
+        return Database.open(dataDir, env.getOrDefault(DATABASE_URL, ""), false);
     }
 
     /** This server's environment for a second server (or a command) on the same store. */
@@ -246,6 +298,22 @@ public final class TestApp implements AutoCloseable {
             return rs.next() ? rs.getLong(1) : -1;
         } catch (SQLException e) {
             throw new RuntimeException(e);
+        }
+    }
+
+    /** Waits (up to {@code limit}) for the server's start-up purge round to have finished. */
+    public void awaitStartupPurge(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (app.retentionJob().lastRun() == null) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the start-up purge did not run");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 
