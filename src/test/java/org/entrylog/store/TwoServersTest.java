@@ -55,9 +55,6 @@ class TwoServersTest {
         Officials.add(a, "kim"); // before the keys are copied: the second factor's key is one of them
         TestApp.copyKeys(dirA, dirB);
         b = TestApp.on(TestApp.Store.POSTGRES, dirB, clock, withStore(a, Map.of("ENTRYLOG_RATE_LIMITS", "off")));
-        // so that the start-up purge rounds cannot race the test's own purges
-        a.awaitStartupPurge(Duration.ofSeconds(30));
-        b.awaitStartupPurge(Duration.ofSeconds(30));
     }
 
     @AfterEach
@@ -162,6 +159,9 @@ class TwoServersTest {
             TestApp server = i % 2 == 0 ? a : b;
             assertEquals(201, server.scan(d, server.pass(server.register("V" + i, "010-3000-000" + i))).status());
         }
+        // so that the start-up purge rounds cannot race the test's own purges
+        a.awaitStartupPurge(Duration.ofSeconds(30));
+        b.awaitStartupPurge(Duration.ofSeconds(30));
         Instant asOf = T0.plus(Duration.ofDays(29));
         clock.set(asOf);
         ExecutorService pool = Executors.newFixedThreadPool(2);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * role is not a superuser, and a synchronous standby holds every committed row after the primary is
  * SIGKILLed and the standby promoted.
  */
+@Tag("slow")
 class PostgresHarnessTest {
     @Test
     void eachFreshDatabaseIsEmptySeparateAndOwnedByAPlainRole() throws SQLException {
