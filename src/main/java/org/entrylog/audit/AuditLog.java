@@ -252,7 +252,7 @@ public final class AuditLog {
         try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM audit_log WHERE at < ?)")) {
             ps.setLong(1, cutoff);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
+                return rs.next() && rs.getBoolean(1); // 1 on SQLite, true on PostgreSQL
             }
         }
     }
@@ -266,12 +266,13 @@ public final class AuditLog {
      */
     public static List<Month> queriesPerMonth(Connection c, String actions) throws SQLException {
         List<Month> out = new ArrayList<>();
-        String month = monthOf(c, "a.at");
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + month + " AS month, count(DISTINCT a.seq),"
+        // the months first, then the visitors of each (a subquery may not reach into a grouped row on PostgreSQL)
+        try (PreparedStatement ps = c.prepareStatement("SELECT m.month, m.queries,"
                 + " (SELECT count(DISTINCT x.visitor) FROM audit_access x JOIN audit_log b ON b.seq = x.audit_seq"
-                + "  WHERE " + monthOf(c, "b.at") + " = " + month + ")"
+                + "  WHERE " + monthOf(c, "b.at") + " = m.month)"
+                + " FROM (SELECT " + monthOf(c, "a.at") + " AS month, count(DISTINCT a.seq) AS queries"
                 + " FROM audit_log a WHERE a.status = 200 AND a.action IN " + actions
-                + " GROUP BY month ORDER BY month DESC LIMIT 24");
+                + " GROUP BY month) m ORDER BY m.month DESC LIMIT 24");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new Month(rs.getString(1), rs.getLong(2), rs.getLong(3)));

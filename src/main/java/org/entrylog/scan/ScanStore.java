@@ -265,7 +265,7 @@ public final class ScanStore {
     /** The query of {@link #inside} (venue, since, now): one range of {@code scan_log_venue_time}. */
     static final String INSIDE = "SELECT coalesce(sum(people), 0) FROM (SELECT direction, " + PEOPLE + " AS people,"
             + " row_number() OVER (PARTITION BY visitor_id ORDER BY scanned_at DESC, seq DESC) AS newest"
-            + " FROM scan_log WHERE venue_id = ? AND scanned_at >= ? AND scanned_at <= ?)"
+            + " FROM scan_log WHERE venue_id = ? AND scanned_at >= ? AND scanned_at <= ?) latest"
             + " WHERE newest = 1 AND direction = " + Direction.IN.code();
 
     /** Scans at the venue in [{@code from}, {@code to}) (by {@code scan_log_venue_time}). */
