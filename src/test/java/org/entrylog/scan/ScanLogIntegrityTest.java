@@ -10,24 +10,39 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import org.entrylog.chain.LogVerifier;
 import org.entrylog.store.Database;
 import org.entrylog.testing.Cli;
+import org.entrylog.testing.MutableClock;
+import org.entrylog.testing.BothStores;
 import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Device;
 import org.entrylog.testing.TestApp.Visitor;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** The log is append-only in the database itself, and `verify` names what an attacker with the file changed. */
 @Tag("slow")
+@BothStores
 class ScanLogIntegrityTest {
+    @Parameter
+    TestApp.Store store;
+
     @TempDir
     Path dir;
+    Map<String, String> env;
+
+    @BeforeEach
+    void store() {
+        env = TestApp.envFor(store, Map.of());
+    }
 
     private void fill(int scans) {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir, MutableClock.at("2026-03-02T09:00:00Z"), env)) {
             Visitor v = t.register("Kim", "01012345678");
             Device d = t.venueWithDevice("Cafe");
             for (int i = 0; i < scans; i++) {
@@ -37,11 +52,11 @@ class ScanLogIntegrityTest {
     }
 
     private Connection raw() throws SQLException {
-        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME));
+        return DriverManager.getConnection(TestApp.databaseUrl(dir, env));
     }
 
     private LogVerifier.Result verify() {
-        try (Database db = Database.open(dir)) {
+        try (Database db = TestApp.openStore(dir, env)) {
             return db.read(ScanStore::verify);
         }
     }
@@ -71,7 +86,7 @@ class ScanLogIntegrityTest {
     void verifyNamesADeletedRow() throws Exception {
         fill(5);
         try (Connection c = raw(); Statement s = c.createStatement()) {
-            s.execute("DROP TRIGGER scan_log_delete_only_expired"); // as an attacker with the file would
+            s.execute(store.dropTrigger("scan_log_delete_only_expired", "scan_log")); // as an attacker with the file would
             s.executeUpdate("DELETE FROM scan_log WHERE seq = 3");
         }
         LogVerifier.Result r = verify();
@@ -84,7 +99,7 @@ class ScanLogIntegrityTest {
     void verifyNamesAnEditedRow() throws Exception {
         fill(5);
         try (Connection c = raw(); Statement s = c.createStatement()) {
-            s.execute("DROP TRIGGER scan_log_no_update");
+            s.execute(store.dropTrigger("scan_log_no_update", "scan_log"));
             s.executeUpdate("UPDATE scan_log SET scanned_at = scanned_at - 3600000 WHERE seq = 2");
         }
         LogVerifier.Result r = verify();
@@ -97,7 +112,7 @@ class ScanLogIntegrityTest {
     void verifyNoticesTheNewestRowEditedOrRemoved() throws Exception {
         fill(3);
         try (Connection c = raw(); Statement s = c.createStatement()) {
-            s.execute("DROP TRIGGER scan_log_delete_only_expired");
+            s.execute(store.dropTrigger("scan_log_delete_only_expired", "scan_log"));
             s.executeUpdate("DELETE FROM scan_log WHERE seq = 3");
         }
         LogVerifier.Result r = verify();
@@ -109,7 +124,7 @@ class ScanLogIntegrityTest {
     void verifyNoticesTheFirstRowsRemoved() throws Exception {
         fill(3);
         try (Connection c = raw(); Statement s = c.createStatement()) {
-            s.execute("DROP TRIGGER scan_log_delete_only_expired");
+            s.execute(store.dropTrigger("scan_log_delete_only_expired", "scan_log"));
             s.executeUpdate("DELETE FROM scan_log WHERE seq = 1");
         }
         LogVerifier.Result r = verify();
@@ -122,7 +137,7 @@ class ScanLogIntegrityTest {
         fill(4);
         assertEquals(0, runVerify().exit());
         try (Connection c = raw(); Statement s = c.createStatement()) {
-            s.execute("DROP TRIGGER scan_log_no_update");
+            s.execute(store.dropTrigger("scan_log_no_update", "scan_log"));
             s.executeUpdate("UPDATE scan_log SET direction = 1 WHERE seq = 2");
         }
         Cli.Run r = runVerify();
@@ -132,6 +147,6 @@ class ScanLogIntegrityTest {
     }
 
     private Cli.Run runVerify() {
-        return Cli.run("verify", "--data", dir.toString());
+        return Cli.withEnv(env, "verify", "--data", dir.toString());
     }
 }
