@@ -44,6 +44,8 @@ final class Migrations {
         "005_cards_owners.sql",
         "006_scan_days.sql",
         "007_sign_in_throttle.sql",
+        "008_notices.sql",
+        "009_device_areas.sql",
     };
 
     private Migrations() {}
