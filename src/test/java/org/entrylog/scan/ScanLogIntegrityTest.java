@@ -42,10 +42,19 @@ class ScanLogIntegrityTest {
     }
 
     private void fill(int scans) {
+        fill(scans, null);
+    }
+
+    /** {@code scans} scans by one tablet, standing in {@code area} (null: none) from the second scan on. */
+    private void fill(int scans, String area) {
         try (TestApp t = TestApp.on(store, dir, MutableClock.at("2026-03-02T09:00:00Z"), env)) {
             Visitor v = t.register("Kim", "01012345678");
             Device d = t.venueWithDevice("Cafe");
             for (int i = 0; i < scans; i++) {
+                if (i == 1 && area != null) {
+                    t.app.db.transaction(c -> c.createStatement().executeUpdate(
+                            "UPDATE device SET area = '" + area + "'"));
+                }
                 assertEquals(201, t.scan(d, t.pass(v)).status());
             }
         }
@@ -106,6 +115,38 @@ class ScanLogIntegrityTest {
         assertFalse(r.ok());
         assertEquals(2L, r.firstBadSeq());
         assertTrue(r.problem().contains("altered"), r.problem());
+    }
+
+    @Test
+    void theChainCoversEachScansAreaOnRowsThatHaveOne() throws Exception {
+        fill(4, "terrace");
+        LogVerifier.Result intact = verify();
+        assertTrue(intact.ok(), intact.toString());
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            assertEquals(3, count(s, "SELECT count(*) FROM scan_log WHERE area = 'terrace'"));
+            s.execute(store.dropTrigger("scan_log_no_update", "scan_log"));
+            s.executeUpdate("UPDATE scan_log SET area = NULL WHERE seq = 4");
+            s.executeUpdate("UPDATE scan_log SET area = 'bar' WHERE seq = 3");
+            s.executeUpdate("UPDATE scan_log SET area = 'terrace' WHERE seq = 1");
+        }
+        LogVerifier.Result r = verify();
+        assertFalse(r.ok());
+        assertEquals(1L, r.firstBadSeq(), "an area added to a row that had none");
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE scan_log SET area = NULL WHERE seq = 1");
+        }
+        assertEquals(3L, verify().firstBadSeq(), "an area edited");
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE scan_log SET area = 'terrace' WHERE seq = 3");
+        }
+        assertEquals(4L, verify().firstBadSeq(), "an area removed");
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test
