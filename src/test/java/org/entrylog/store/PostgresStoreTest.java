@@ -112,6 +112,8 @@ class PostgresStoreTest {
             refused(c, "DELETE FROM scan_log_d20260302", "only by a retention purge");
             refused(c, "TRUNCATE scan_log", "append-only");
             refused(c, "TRUNCATE scan_log_d20260302", "append-only");
+            refused(c, "TRUNCATE notice", "only by a retention purge"); // rows: NoticesTest, on both stores
+            refused(c, "UPDATE scan_log_d20260302 SET area = 'terrace'", "append-only");
             refused(c, "SELECT scan_log_drop_day('scan_log_d20260302')", "only by a retention purge");
             refused(c, "DELETE FROM visitor", "only by a retention purge");
             refused(c, "UPDATE chain_head SET entries = entries", null); // allowed: the writer moves the head
