@@ -151,7 +151,8 @@ public final class Entrylog implements AutoCloseable {
         metrics.gauge("entrylog.tablets.seen", "Tablets that scanned in the last hour (a count, no ids)", "tablets",
                 () -> db.read(c -> org.entrylog.scan.ScanStore.devicesScanningSince(c,
                         clock.millis() - Duration.ofHours(1).toMillis())));
-        this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock,
+        this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits(),
+                db.isPostgres() ? new LoginThrottle.Shared(db, writes) : null), clock,
                 new SecondFactors(db, TotpSecrets.forDataDir(config.dataDir())));
         this.traces = new TraceService(db);
         this.statements = new SignedStatements(keys);

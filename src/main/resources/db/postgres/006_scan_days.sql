@@ -14,6 +14,9 @@ BEGIN
     IF to_regclass(part) IS NULL THEN
         EXECUTE format('CREATE TABLE %I PARTITION OF scan_log FOR VALUES FROM (%s) TO (%s)',
                        part, day_start, day_start + day_ms);
+        -- row triggers come from scan_log; TRUNCATE of the partition itself would pass scan_log's
+        EXECUTE format('CREATE TRIGGER scan_log_no_truncate BEFORE TRUNCATE ON %I FOR EACH STATEMENT'
+                       ' EXECUTE FUNCTION entrylog_refuse(%L)', part, 'scan_log is append-only');
     END IF;
     RETURN part;
 END $$;

@@ -41,6 +41,7 @@ final class Migrations {
         "004_approvals_regions.sql",
         "005_cards_owners.sql",
         "006_scan_days.sql",
+        "007_sign_in_throttle.sql",
     };
 
     private Migrations() {}
