@@ -64,10 +64,12 @@ class PostgresStoreTest {
         assertEquals(201, Officials.scanAt(t, door, t.register("Contact", "010-2222-3333"), T0.plusSeconds(300), "in")
                 .status());
         // a tablet that was offline sends yesterday's scan: it lands in yesterday's partition
-        clock.set(T0.plusSeconds(600));
         Instant yesterday = T0.minus(Duration.ofHours(20));
-        Response late = t.post("/api/scans", Map.of("token", t.pass(t.register("Late", "010-4444-5555")),
-                "scannedAt", yesterday.toString()), door.secret());
+        clock.set(yesterday);
+        String shownYesterday = t.pass(t.register("Late", "010-4444-5555"));
+        clock.set(T0.plusSeconds(600));
+        Response late = t.post("/api/scans", Map.of("token", shownYesterday, "scannedAt", yesterday.toString()),
+                door.secret());
         assertEquals(201, late.status(), late.body());
         assertEquals(yesterday.toString(), late.text("scannedAt"));
         assertEquals(1, days("20260301"));
@@ -112,7 +114,6 @@ class PostgresStoreTest {
             refused(c, "TRUNCATE scan_log_d20260302", "append-only");
             refused(c, "SELECT scan_log_drop_day('scan_log_d20260302')", "only by a retention purge");
             refused(c, "DELETE FROM visitor", "only by a retention purge");
-            refused(c, "DELETE FROM purge", "permanent");
             refused(c, "UPDATE chain_head SET entries = entries", null); // allowed: the writer moves the head
             refused(c, "INSERT INTO token_use(token_id, venue_id, scan_seq, expires_at)"
                     + " SELECT token_id, venue_id, scan_seq, expires_at FROM token_use", "token_use_pkey");
@@ -122,6 +123,7 @@ class PostgresStoreTest {
             }
             refused(c, "INSERT INTO purge(as_of, cutoff, started_at) VALUES (0, 9999999999999, 0)", "in progress");
             refused(c, "UPDATE purge SET cutoff = 9999999999999", "closed, once");
+            refused(c, "DELETE FROM purge", "permanent");
             refused(c, "DELETE FROM scan_log", "only by a retention purge");
         }
         assertEquals(1, t.count("SELECT count(*) FROM scan_log"));
