@@ -125,7 +125,7 @@ public final class Entrylog implements AutoCloseable {
     private Entrylog(Config config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.db = Database.open(config.dataDir(), true);
+        this.db = Database.open(config.dataDir(), config.databaseUrl(), true);
         this.writes = new WriteQueue(db).start();
         this.keys = SigningKeys.openOrCreate(config.dataDir(), clock);
         this.passCodec = new PassCodec(keys, PassCodec.pseudonymKey(config.dataDir()));
@@ -158,7 +158,8 @@ public final class Entrylog implements AutoCloseable {
         metrics.gauge("entrylog.oldest.queued.scan.age", "Age of the oldest scan a tablet reports still queued offline"
                 + " (0 when none)", "seconds",
                 () -> DeviceSightings.oldestAgeSeconds(db.read(sightings::activeReports), clock.millis()));
-        this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits()), clock,
+        this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits(),
+                db.isPostgres() ? new LoginThrottle.Shared(db, writes) : null), clock,
                 new SecondFactors(db, TotpSecrets.forDataDir(config.dataDir())));
         this.traces = new TraceService(db);
         this.statements = new SignedStatements(keys);

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.entrylog.chain.ChainHash;
 import org.entrylog.chain.ChainHead;
+import org.entrylog.store.Database;
 import org.entrylog.chain.LogVerifier;
 
 /**
@@ -74,9 +75,13 @@ public final class AuditLog {
         ChainHead head = ChainHead.read(c, NAME);
         String ids = e.visitorIdsText();
         long seq;
+        // SQLite numbers the row (AUTOINCREMENT); on PostgreSQL a sequence may skip a number when a
+        // transaction rolls back, so the position is given, as scan_log's is: one past the head.
+        boolean given = Database.isPostgres(c);
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO audit_log(at, official, action, case_ref, query, format, status, error, visitor_ids,"
-                        + " prev_hash) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING seq")) {
+                        + " prev_hash" + (given ? ", seq) VALUES (?,?,?,?,?,?,?,?,?,?,?)" : ") VALUES (?,?,?,?,?,?,?,?,?,?)")
+                        + " RETURNING seq")) {
             ps.setLong(1, e.at());
             ps.setString(2, e.official());
             ps.setString(3, e.action());
@@ -87,13 +92,16 @@ public final class AuditLog {
             ps.setString(8, e.error());
             ps.setString(9, ids);
             ps.setBytes(10, head.hash());
+            if (given) {
+                ps.setLong(11, head.entries() + 1);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 seq = rs.getLong(1);
             }
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT OR IGNORE INTO audit_access(visitor, audit_seq) VALUES (?,?)")) {
+                "INSERT INTO audit_access(visitor, audit_seq) VALUES (?,?) ON CONFLICT DO NOTHING")) {
             for (byte[] id : e.visitorIds()) {
                 ps.setBytes(1, id);
                 ps.setLong(2, seq);
@@ -178,15 +186,20 @@ public final class AuditLog {
             } else {
                 // the table is now empty: the next entry will carry the current head
                 resumeHash = ChainHead.read(c, NAME).hash();
-                try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM sqlite_sequence WHERE name = ?")) {
-                    ps.setString(1, NAME);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        resumeSeq = (rs.next() ? rs.getLong(1) : 0) + 1;
+                if (Database.isPostgres(c)) {
+                    resumeSeq = ChainHead.read(c, NAME).entries() + 1; // positions are given: see append
+                } else {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM sqlite_sequence WHERE name = ?")) {
+                        ps.setString(1, NAME);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            resumeSeq = (rs.next() ? rs.getLong(1) : 0) + 1;
+                        }
                     }
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT OR REPLACE INTO chain_resume(log, seq, prev_hash, purge_id) VALUES (?,?,?,?)")) {
+                    "INSERT INTO chain_resume(log, seq, prev_hash, purge_id) VALUES (?,?,?,?) ON CONFLICT (log, seq)"
+                            + " DO UPDATE SET prev_hash = excluded.prev_hash, purge_id = excluded.purge_id")) {
                 ps.setString(1, NAME);
                 ps.setLong(2, resumeSeq);
                 ps.setBytes(3, resumeHash);
@@ -239,7 +252,7 @@ public final class AuditLog {
         try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM audit_log WHERE at < ?)")) {
             ps.setLong(1, cutoff);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
+                return rs.next() && rs.getBoolean(1); // 1 on SQLite, true on PostgreSQL
             }
         }
     }
@@ -253,19 +266,27 @@ public final class AuditLog {
      */
     public static List<Month> queriesPerMonth(Connection c, String actions) throws SQLException {
         List<Month> out = new ArrayList<>();
-        String month = "strftime('%Y-%m', a.at / 1000, 'unixepoch')";
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + month + " AS month, count(DISTINCT a.seq),"
+        // the months first, then the visitors of each (a subquery may not reach into a grouped row on PostgreSQL)
+        try (PreparedStatement ps = c.prepareStatement("SELECT m.month, m.queries,"
                 + " (SELECT count(DISTINCT x.visitor) FROM audit_access x JOIN audit_log b ON b.seq = x.audit_seq"
-                + "  WHERE strftime('%Y-%m', b.at / 1000, 'unixepoch') = " + month
+                + "  WHERE " + monthOf(c, "b.at") + " = m.month"
                 + "  AND b.status = 200 AND b.action IN " + actions + ")"
+                + " FROM (SELECT " + monthOf(c, "a.at") + " AS month, count(DISTINCT a.seq) AS queries"
                 + " FROM audit_log a WHERE a.status = 200 AND a.action IN " + actions
-                + " GROUP BY month ORDER BY month DESC LIMIT 24");
+                + " GROUP BY month) m ORDER BY m.month DESC LIMIT 24");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new Month(rs.getString(1), rs.getLong(2), rs.getLong(3)));
             }
         }
         return out;
+    }
+
+    /** The UTC month ('2026-12') of a column of epoch milliseconds, in the store's own SQL. */
+    private static String monthOf(Connection c, String column) {
+        return Database.isPostgres(c)
+                ? "to_char(to_timestamp(" + column + " / 1000) AT TIME ZONE 'UTC', 'YYYY-MM')"
+                : "strftime('%Y-%m', " + column + " / 1000, 'unixepoch')";
     }
 
     /** An official access to a visitor's data, as the visitor's history shows it. */

@@ -30,7 +30,7 @@ final class AuditCommand implements Callable<Integer> {
     public Integer call() {
         long f = from == null ? Long.MIN_VALUE : Json.instant("--from", from).toEpochMilli();
         long t = to == null ? Long.MAX_VALUE : Json.instant("--to", to).toEpochMilli();
-        try (Database db = Database.open(data.config().dataDir())) {
+        try (Database db = Database.open(data.config())) {
             var entries = db.read(c -> AuditLog.list(c, f, t));
             Main.printJson(spec.commandLine().getOut(), Json.obj(
                     "from", from == null ? null : Instant.ofEpochMilli(f).toString(),

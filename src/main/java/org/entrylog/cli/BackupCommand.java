@@ -21,6 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code backup --to FILE}: a consistent copy of the live database through SQLite's online backup,
  * taken beside a running server. The copy holds sealed identities only; the keys in
  * {@code data/keys} are not in it and are backed up separately.
+ *
+ * <p>On PostgreSQL ({@code ENTRYLOG_DATABASE_URL}) it writes nothing: it prints what to use instead,
+ * PostgreSQL's own {@code pg_dump} or {@code pg_basebackup}, and exits {@value #NOT_ON_POSTGRES}.
  */
 @Command(name = "backup", description = "Write a consistent copy of the live database to FILE.")
 final class BackupCommand implements Callable<Integer> {
@@ -33,8 +36,25 @@ final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The exit code of {@code backup} on a PostgreSQL store: nothing was written, use PostgreSQL's tools. */
+    static final int NOT_ON_POSTGRES = 3;
+
     @Override
     public Integer call() throws Exception {
+        org.entrylog.config.Config config = data.config();
+        if (!config.databaseUrl().isEmpty()) {
+            String where = org.entrylog.store.DatabaseUrl.describe(config.databaseUrl());
+            Main.printJson(spec.commandLine().getOut(), Json.obj("ok", false,
+                    "error", "backup copies the SQLite file; this data folder's store is PostgreSQL (" + where
+                            + "). Nothing was written. Use PostgreSQL's own tools, and back up the data folder's "
+                            + "keys separately.",
+                    "logical", "pg_dump --format=custom --file=entrylog-$(date +%F).dump \"$ENTRYLOG_DATABASE_URL\"",
+                    "physical", "pg_basebackup --pgdata=/backups/entrylog-$(date +%F) --wal-method=stream --checkpoint=fast"
+                            + " --host=HOST --username=REPLICATION_USER",
+                    "restore", "pg_restore --dbname=postgresql://USER@HOST/NEWDB entrylog.dump, then `verify` with "
+                            + "ENTRYLOG_DATABASE_URL pointing at it"));
+            return NOT_ON_POSTGRES;
+        }
         if (Files.exists(to)) {
             throw new IllegalArgumentException(to + " already exists; choose a new file name");
         }
@@ -42,7 +62,7 @@ final class BackupCommand implements Callable<Integer> {
         if (target.getParent() != null) {
             Files.createDirectories(target.getParent());
         }
-        try (Database db = Database.open(data.config().dataDir())) {
+        try (Database db = Database.open(data.config())) {
             synchronized (db.writer()) {
                 try (Statement s = db.writer().createStatement()) {
                     s.executeUpdate("backup to " + target);

@@ -32,7 +32,7 @@ final class DeviceCommand {
 
         @Override
         public Integer call() {
-            try (Database db = Database.open(data.config().dataDir())) {
+            try (Database db = Database.open(data.config())) {
                 Main.printJson(spec.commandLine().getOut(),
                         Json.obj("devices", new VenueService(db, Main.clock()).list(venue)));
                 return 0;
@@ -53,7 +53,7 @@ final class DeviceCommand {
 
         @Override
         public Integer call() {
-            try (Database db = Database.open(data.config().dataDir())) {
+            try (Database db = Database.open(data.config())) {
                 boolean revoked = new VenueService(db, Main.clock()).revoke(device);
                 Main.printJson(spec.commandLine().getOut(), Json.obj("deviceId", device, "revoked", revoked,
                         "message", revoked ? "revoked" : "no active device with this id"));

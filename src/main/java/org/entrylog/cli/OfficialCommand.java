@@ -41,7 +41,7 @@ final class OfficialCommand {
         public Integer call() {
             RegionScope scope = RegionScope.parse(regions);
             String password = account.password();
-            try (Database db = Database.open(data.config().dataDir())) {
+            try (Database db = Database.open(data.config())) {
                 String u = new OfficialAccounts(db, new Passwords(), Main.clock()).add(account.username, password, scope);
                 totp.enrollAndShow(db, data.config().dataDir(), u);
             }
@@ -63,7 +63,7 @@ final class OfficialCommand {
 
         @Override
         public Integer call() {
-            try (Database db = Database.open(data.config().dataDir())) {
+            try (Database db = Database.open(data.config())) {
                 String u = OfficialAccounts.requireUsername(username);
                 totp.enrollAndShow(db, data.config().dataDir(), u);
             }
@@ -85,7 +85,7 @@ final class OfficialCommand {
 
         @Override
         public Integer call() {
-            try (Database db = Database.open(data.config().dataDir())) {
+            try (Database db = Database.open(data.config())) {
                 var accounts = new OfficialAccounts(db, null, Main.clock());
                 int ended = accounts.disable(username);
                 Main.printJson(spec.commandLine().getOut(), Json.obj("username",

@@ -38,7 +38,7 @@ final class OwnerCommand {
         @Override
         public Integer call() {
             String password = account.password();
-            try (Database db = Database.open(data.config().dataDir())) {
+            try (Database db = Database.open(data.config())) {
                 var accounts = new OfficialAccounts(db, new Passwords(), Main.clock());
                 String u = new OwnerAccounts(db, accounts).add(account.username, password, venues);
                 totp.enrollAndShow(db, data.config().dataDir(), u);

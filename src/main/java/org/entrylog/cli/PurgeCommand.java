@@ -67,7 +67,7 @@ final class PurgeCommand implements Callable<Integer> {
             Main.printJson(spec.commandLine().getOut(), Map.of("ok", false, "error", why));
             return 2;
         }
-        try (Database db = Database.open(config.dataDir())) {
+        try (Database db = Database.open(config)) {
             SignedStatements statements = new SignedStatements(SigningKeys.openOrCreate(config.dataDir(), Main.clock()));
             Receipts receipts = new Receipts(db, statements);
             Checkpoints checkpoints = new Checkpoints(db, statements, Main.clock(), config.checkpointInterval());

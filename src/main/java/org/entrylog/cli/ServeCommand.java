@@ -37,7 +37,9 @@ final class ServeCommand implements Callable<Integer> {
             config = config.withPort(port);
         }
         LOG.info("effective configuration: {}", config.describe());
-        FileLock lock = Entrylog.lockServer(config.dataDir());
+        // One server per SQLite file; on PostgreSQL several servers share the database (and may share
+        // the data folder of keys): the chains are serialized in the database (store/Database.WRITER_LOCK).
+        FileLock lock = config.databaseUrl().isEmpty() ? Entrylog.lockServer(config.dataDir()) : null;
         Entrylog app = Entrylog.open(config, Main.clock());
         int bound;
         try {
@@ -51,7 +53,9 @@ final class ServeCommand implements Callable<Integer> {
             LOG.info("stopping: finishing queued writes");
             app.close();
             try {
-                lock.release();
+                if (lock != null) {
+                    lock.release();
+                }
             } catch (Exception ignored) {
                 // the process is ending
             }

@@ -63,7 +63,7 @@ final class VenueCommand {
         @Override
         public Integer call() {
             Config config = data.config();
-            try (Database db = Database.open(config.dataDir())) {
+            try (Database db = Database.open(config)) {
                 var v = new VenueService(db, Main.clock()).add(name, address, region, capacity, defaultStayMinutes);
                 String base = PublicUrl.forCommand(config, port);
                 DoorKit.Links links = DoorKit.links(base, v.enrollmentCode());
@@ -100,7 +100,7 @@ final class VenueCommand {
         @Override
         public Integer call() throws IOException {
             Config config = data.config();
-            try (Database db = Database.open(config.dataDir())) {
+            try (Database db = Database.open(config)) {
                 String code = new VenueService(db, Main.clock()).rotateCode(venue);
                 updateDemoVenue(config.dataDir().resolve(Entrylog.DEMO_VENUE_FILE), code);
                 DoorKit.Links links = DoorKit.links(PublicUrl.forCommand(config, null), code);

@@ -44,7 +44,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = data.config();
-        try (Database db = Database.open(config.dataDir())) {
+        try (Database db = Database.open(config)) {
             LogVerifier.Result r = db.read(ScanStore::verify);
             LogVerifier.Result audit = db.read(AuditLog::verify);
             // "ok" and "entries" keep their meaning for the scan log's clients; "ok" is false when either chain is broken

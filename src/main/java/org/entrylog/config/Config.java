@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param offlinePassSlot        slot of an offline bundle's passes ({@code ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES}, a divisor of 60, default 10)
  * @param offlinePassHorizon     how far ahead a bundle reaches ({@code ENTRYLOG_OFFLINE_PASS_HOURS}, 1–72, default 24)
  * @param cardRepeat             a printed card scanned again at a venue within this is a duplicate ({@code ENTRYLOG_CARD_REPEAT_MINUTES}, 1–1440, default 60)
+ * @param databaseUrl            {@code ENTRYLOG_DATABASE_URL}: empty for the embedded SQLite file in the data folder, or a
+ *                               {@code postgresql://user:pass@host:port/db} / {@code jdbc:postgresql:…} URL (docs/design.md §8)
  */
 public record Config(
         Path dataDir,
@@ -52,7 +54,8 @@ public record Config(
         Duration checkpointInterval,
         Duration offlinePassSlot,
         Duration offlinePassHorizon,
-        Duration cardRepeat) {
+        Duration cardRepeat,
+        String databaseUrl) {
 
     /** Default rate limits: generous for people, tight for scripts. */
     public static final Map<String, String> DEFAULT_LIMITS = Map.of(
@@ -84,7 +87,7 @@ public record Config(
             "ENTRYLOG_TLS_CERT", "ENTRYLOG_TLS_KEY", "ENTRYLOG_TRUSTED_PROXIES", "ENTRYLOG_LOG_FORMAT",
             "ENTRYLOG_LOG_LEVEL", "ENTRYLOG_CHECKPOINT_MINUTES",
             "ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES", "ENTRYLOG_OFFLINE_PASS_HOURS",
-            "ENTRYLOG_CARD_REPEAT_MINUTES");
+            "ENTRYLOG_CARD_REPEAT_MINUTES", "ENTRYLOG_DATABASE_URL");
     public static final String FILE = "entrylog.properties";
 
     /**
@@ -153,7 +156,8 @@ public record Config(
                 Duration.ofMinutes(r.integer("ENTRYLOG_OFFLINE_PASS_SLOT_MINUTES", 10, 1, 60)),
                 // at most 72: pass.PassCodec.MAX_SLOT_AHEAD, how far ahead of its signing a slot pass is believed
                 Duration.ofHours(r.integer("ENTRYLOG_OFFLINE_PASS_HOURS", 24, 1, 72)),
-                Duration.ofMinutes(r.integer("ENTRYLOG_CARD_REPEAT_MINUTES", 60, 1, 1440)));
+                Duration.ofMinutes(r.integer("ENTRYLOG_CARD_REPEAT_MINUTES", 60, 1, 1440)),
+                r.databaseUrl("ENTRYLOG_DATABASE_URL"));
         if (60 % c.offlinePassSlot.toMinutes() != 0) {
             // slots are aligned to the slot length in UTC; a divisor of the hour puts every slot
             // boundary at the same minutes of every hour (:00, :10, …), which people can read
@@ -179,7 +183,7 @@ public record Config(
     public Config withPort(int newPort) {
         return new Config(dataDir, newPort, tokenTtl, retentionDays, auditRetentionDays, offlineWindow,
                 defaultCountry, publicUrl, authorityPublicKey, rateLimits, tls, tlsCert, tlsKey, maxBodyBytes, trustedProxies, limits,
-                checkpointInterval, offlinePassSlot, offlinePassHorizon, cardRepeat);
+                checkpointInterval, offlinePassSlot, offlinePassHorizon, cardRepeat, databaseUrl);
     }
 
     public boolean tlsEnabled() {
@@ -198,6 +202,8 @@ public record Config(
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("data", dataDir.toAbsolutePath().normalize().toString());
+        // the host and database only: the URL may carry a password
+        m.put("database", databaseUrl.isEmpty() ? "sqlite (in the data folder)" : "postgresql " + org.entrylog.store.DatabaseUrl.describe(databaseUrl));
         m.put("port", port);
         m.put("tokenTtlSeconds", tokenTtl.toSeconds());
         m.put("retentionDays", retentionDays);
@@ -298,6 +304,18 @@ public record Config(
                 }
             }
             return Map.copyOf(out);
+        }
+
+        String databaseUrl(String name) {
+            String v = string(name, "");
+            if (!v.isEmpty()) {
+                try {
+                    org.entrylog.store.DatabaseUrl.parse(v);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name + " " + e.getMessage());
+                }
+            }
+            return v;
         }
 
         String choice(String name, String... allowed) {

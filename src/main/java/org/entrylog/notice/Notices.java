@@ -148,7 +148,8 @@ public final class Notices {
     private static void count(Connection c, String column, long at) throws SQLException {
         String month = YearMonth.from(Instant.ofEpochMilli(at).atZone(ZoneOffset.UTC)).toString();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO notice_month(month, " + column + ") VALUES (?, 1)"
-                + " ON CONFLICT(month) DO UPDATE SET " + column + " = " + column + " + 1")) {
+                + " ON CONFLICT(month) DO UPDATE SET " + column + " = notice_month." + column + " + 1")) {
+            // qualified: PostgreSQL reads a bare column here as ambiguous (the row or excluded.)
             ps.setString(1, month);
             ps.executeUpdate();
         }

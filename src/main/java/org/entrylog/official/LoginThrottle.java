@@ -29,6 +29,12 @@ import org.entrylog.common.ErrorCode;
  * over its limit, so anyone can make guessing slower but no one can shut the official out from
  * their usual desk. Such addresses are remembered, in memory, for {@link #KNOWN_FOR} after their
  * last success. The per-address limit still applies to them.
+ *
+ * <p>On PostgreSQL, where several servers answer sign-ins behind one load balancer, the failures and
+ * the known addresses live in the database instead ({@link Shared}, tables {@code sign_in_failure}
+ * and {@code sign_in_known} of db/postgres/007_sign_in_throttle.sql), so a guesser gains nothing by
+ * spreading attempts over the servers. Keys are stored as SHA-256 of the account or address, never
+ * in the clear, and rows older than their window are deleted as new failures are written.
  */
 public final class LoginThrottle {
     /** Failures that block an account: 10 in 15 minutes (under 1000 guesses a day against a ≥12-character password). */
@@ -52,9 +58,93 @@ public final class LoginThrottle {
         }
     };
 
+    /** Counts kept in the database, or null: counts kept in this process's memory. */
+    private final Shared shared;
+
     public LoginThrottle(Clock clock, boolean enabled) {
+        this(clock, enabled, null);
+    }
+
+    /** With the counts in the database when {@code shared} is given (a PostgreSQL store). */
+    public LoginThrottle(Clock clock, boolean enabled, Shared shared) {
         this.clock = clock;
         this.enabled = enabled;
+        this.shared = shared;
+    }
+
+    /** The throttle's counts in the database, shared by every server on it. */
+    public static final class Shared {
+        private final org.entrylog.store.Database db;
+        private final org.entrylog.store.WriteQueue writes;
+
+        public Shared(org.entrylog.store.Database db, org.entrylog.store.WriteQueue writes) {
+            this.db = db;
+            this.writes = writes;
+        }
+
+        long waitMillis(String key, int limit, long now) {
+            // the limit-th newest failure in the window: the block lasts until it leaves the window
+            Long at = db.read(c -> org.entrylog.store.Sql.value(c, "SELECT at FROM sign_in_failure WHERE key_hash = ?"
+                    + " AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?", hashKey(key), now - WINDOW.toMillis(), limit - 1));
+            return at == null ? 0 : Math.max(0, at + WINDOW.toMillis() - now);
+        }
+
+        boolean known(String account, String address, long now) {
+            Long n = db.read(c -> {
+                try (var ps = c.prepareStatement("SELECT count(*) FROM sign_in_known WHERE account_hash = ?"
+                        + " AND address_hash = ? AND at > ?")) {
+                    ps.setLong(1, hashKey(account));
+                    ps.setLong(2, hashKey(address));
+                    ps.setLong(3, now - KNOWN_FOR.toMillis());
+                    try (var rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getLong(1) : 0L;
+                    }
+                }
+            });
+            return n > 0;
+        }
+
+        void failed(String accountKey, String addressKey, long now) {
+            writes.execute(c -> {
+                try (var ps = c.prepareStatement("INSERT INTO sign_in_failure(key_hash, at) VALUES (?, ?)")) {
+                    for (String k : new String[] {accountKey, addressKey}) {
+                        ps.setLong(1, hashKey(k));
+                        ps.setLong(2, now);
+                        ps.executeUpdate();
+                    }
+                }
+                try (var ps = c.prepareStatement("DELETE FROM sign_in_failure WHERE at <= ?")) {
+                    ps.setLong(1, now - WINDOW.toMillis());
+                    return ps.executeUpdate();
+                }
+            });
+        }
+
+        void succeeded(String accountKey, String address, long now) {
+            writes.execute(c -> {
+                try (var ps = c.prepareStatement("DELETE FROM sign_in_failure WHERE key_hash = ?")) {
+                    ps.setLong(1, hashKey(accountKey));
+                    ps.executeUpdate();
+                }
+                try (var ps = c.prepareStatement("INSERT INTO sign_in_known(account_hash, address_hash, at) VALUES (?,?,?)"
+                        + " ON CONFLICT (account_hash, address_hash) DO UPDATE SET at = excluded.at")) {
+                    ps.setLong(1, hashKey(accountKey));
+                    ps.setLong(2, hashKey(address));
+                    ps.setLong(3, now);
+                    ps.executeUpdate();
+                }
+                try (var ps = c.prepareStatement("DELETE FROM sign_in_known WHERE at <= ?")) {
+                    ps.setLong(1, now - KNOWN_FOR.toMillis());
+                    return ps.executeUpdate();
+                }
+            });
+        }
+
+        /** The first 8 bytes of SHA-256 of the key: no username or address is stored. */
+        private static long hashKey(String key) {
+            byte[] h = org.entrylog.common.Hashes.sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(h).getLong();
+        }
     }
 
     /** Throws 429 with {@code Retry-After} when this account or address is blocked now. */
@@ -63,8 +153,16 @@ public final class LoginThrottle {
             return;
         }
         long now = clock.millis();
-        long accountWait = knownAddress(username, address, now) ? 0 : waitMillis(accountKey(username), PER_ACCOUNT, now);
-        long wait = Math.max(accountWait, waitMillis(addressKey(address), PER_ADDRESS, now));
+        long wait;
+        if (shared != null) {
+            long accountWait = shared.known(accountKey(username), address, now) ? 0
+                    : shared.waitMillis(accountKey(username), PER_ACCOUNT, now);
+            wait = Math.max(accountWait, shared.waitMillis(addressKey(address), PER_ADDRESS, now));
+        } else {
+            long accountWait = knownAddress(username, address, now) ? 0
+                    : waitMillis(accountKey(username), PER_ACCOUNT, now);
+            wait = Math.max(accountWait, waitMillis(addressKey(address), PER_ADDRESS, now));
+        }
         if (wait > 0) {
             long seconds = Math.max(1, (wait + 999) / 1000);
             throw new ApiException(ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again in " + seconds + " s.",
@@ -78,6 +176,10 @@ public final class LoginThrottle {
             return;
         }
         long now = clock.millis();
+        if (shared != null) {
+            shared.failed(accountKey(username), addressKey(address), now);
+            return;
+        }
         if (failures.size() >= MAX_KEYS) {
             prune(now);
         }
@@ -97,6 +199,10 @@ public final class LoginThrottle {
             return;
         }
         long now = clock.millis();
+        if (shared != null) {
+            shared.succeeded(accountKey(username), address, now);
+            return;
+        }
         Map<String, Long> addresses = known.computeIfAbsent(accountKey(username), k -> new java.util.LinkedHashMap<>());
         addresses.remove(address);
         addresses.put(address, now);

@@ -93,16 +93,17 @@ public final class OfficialAccounts {
             }
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO official(username, password_hash, created_at, kind, regions) VALUES (?,?,?,?,?)")) {
+                "INSERT INTO official(username, password_hash, created_at, kind, regions) VALUES (?,?,?,?,?) RETURNING id")) {
             ps.setString(1, u);
             ps.setString(2, passwordHash);
             ps.setLong(3, clock.millis());
             ps.setString(4, kind.column);
             ps.setString(5, scope.stored());
-            ps.executeUpdate();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
-        Long id = org.entrylog.store.Sql.value(c, "SELECT last_insert_rowid()");
-        return id;
     }
 
     /**

@@ -179,9 +179,10 @@ public final class Sessions {
     /** Marks the session used now (on the writer's connection, with the request's audit entry). */
     public void touch(Connection c, Session s, long now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE official_session SET last_used_at = max(last_used_at, ?) WHERE token_hash = ?")) {
+                "UPDATE official_session SET last_used_at = ? WHERE token_hash = ? AND last_used_at < ?")) {
             ps.setLong(1, now);
             ps.setBytes(2, s.tokenHash());
+            ps.setLong(3, now);
             ps.executeUpdate();
         }
     }

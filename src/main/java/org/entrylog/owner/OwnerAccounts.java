@@ -48,7 +48,7 @@ public final class OwnerAccounts {
             }
             long id = accounts.insert(c, u, hash, OfficialAccounts.Kind.VENUE_OWNER);
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT OR IGNORE INTO venue_owner(official_id, venue_id) VALUES (?,?)")) {
+                    "INSERT INTO venue_owner(official_id, venue_id) VALUES (?,?) ON CONFLICT DO NOTHING")) {
                 for (long venue : venues) {
                     ps.setLong(1, id);
                     ps.setLong(2, venue);

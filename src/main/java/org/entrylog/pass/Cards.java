@@ -111,7 +111,7 @@ public final class Cards {
         try (PreparedStatement ps = c.prepareStatement("SELECT revoked_at IS NULL FROM card WHERE id = ?")) {
             ps.setLong(1, cardId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
+                return rs.next() && rs.getBoolean(1); // 1 on SQLite, true on PostgreSQL
             }
         }
     }

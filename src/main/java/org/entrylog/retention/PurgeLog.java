@@ -107,7 +107,7 @@ public final class PurgeLog {
     public static List<Open> open(Connection c) throws SQLException {
         List<Open> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, ifnull(purged_scans, 0), ifnull(purged_visitors, 0) FROM purge WHERE finished_at IS NULL");
+                "SELECT id, coalesce(purged_scans, 0), coalesce(purged_visitors, 0) FROM purge WHERE finished_at IS NULL");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new Open(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
@@ -124,8 +124,8 @@ public final class PurgeLog {
                              ScanStore.First first) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE purge SET finished_at = ?, outcome = ?, head_after = ?, first_seq = ?, first_prev_hash = ?,"
-                        + " purged_scans = ifnull(purged_scans, 0), purged_visitors = ifnull(purged_visitors, 0),"
-                        + " purged_token_uses = ifnull(purged_token_uses, 0) WHERE id = ? AND finished_at IS NULL")) {
+                        + " purged_scans = coalesce(purged_scans, 0), purged_visitors = coalesce(purged_visitors, 0),"
+                        + " purged_token_uses = coalesce(purged_token_uses, 0) WHERE id = ? AND finished_at IS NULL")) {
             ps.setLong(1, now);
             ps.setString(2, outcome);
             ps.setBytes(3, headAfter);

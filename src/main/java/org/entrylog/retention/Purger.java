@@ -1,6 +1,5 @@
 package org.entrylog.retention;
 
-import java.nio.file.Path;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,7 +89,6 @@ public final class Purger {
     private final Clock clock;
     private final RunBy runBy;
     private final int chunk;
-    private final Path dataDir;
     private final Reclaimer reclaimer;
     /** How long audit entries are kept; null leaves audit_log alone. */
     private volatile Duration auditRetention;
@@ -113,7 +111,6 @@ public final class Purger {
         this.clock = clock;
         this.runBy = runBy;
         this.chunk = chunk;
-        this.dataDir = db.file().toAbsolutePath().getParent();
         this.reclaimer = new Reclaimer(db, writes);
     }
 
@@ -205,13 +202,14 @@ public final class Purger {
         try {
             PurgeLock lock;
             try {
-                lock = PurgeLock.acquire(dataDir, wait);
+                lock = PurgeLock.acquire(db, wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Busy("Interrupted while waiting for another purge.");
             }
             if (lock == null) {
-                throw new Busy("Another purge (" + PurgeLock.FILE_NAME + " is held) is still running; "
+                throw new Busy("Another purge (" + (db.isPostgres() ? "on any server of this database" : PurgeLock.FILE_NAME
+                        + " is held") + ") is still running; "
                         + "try again when it has finished.");
             }
             try (lock) {

@@ -87,6 +87,9 @@ public final class ScanStore {
         // newest rows (late offline scans can be the oldest), that would hand a purged row's seq to a
         // new scan, and a token_use row of the purged scan would then point at someone else's visit.
         long seq = head.entries() + 1;
+        if (Database.isPostgres(c)) {
+            ScanDays.ensure(c, e.scannedAt());
+        }
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO scan_log(seq, scan_id, venue_id, device_id, visitor_id, scanned_at, received_at,"
                         + " device_time, direction, source, prev_hash, companions, card_id, area)"
@@ -287,7 +290,7 @@ public final class ScanStore {
     /** The query of {@link #inside} (venue, since, now): one range of {@code scan_log_venue_time}. */
     static final String INSIDE = "SELECT coalesce(sum(people), 0) FROM (SELECT direction, " + PEOPLE + " AS people,"
             + " row_number() OVER (PARTITION BY visitor_id ORDER BY scanned_at DESC, seq DESC) AS newest"
-            + " FROM scan_log WHERE venue_id = ? AND scanned_at >= ? AND scanned_at <= ?)"
+            + " FROM scan_log WHERE venue_id = ? AND scanned_at >= ? AND scanned_at <= ?) latest"
             + " WHERE newest = 1 AND direction = " + Direction.IN.code();
 
     /** Scans at the venue in [{@code from}, {@code to}) (by {@code scan_log_venue_time}). */
@@ -440,6 +443,14 @@ public final class ScanStore {
      */
     public static int deleteOlderThan(Connection c, long purgeId, long cutoff, int limit) throws SQLException {
         List<Long> deleted = new ArrayList<>(limit);
+        if (Database.isPostgres(c)) {
+            // whole days first, one per transaction: their partitions are dropped, not emptied
+            ScanDays.Dropped day = ScanDays.dropOldestBefore(c, cutoff);
+            if (day != null) {
+                vouchForSurvivors(c, purgeId, day.seqs());
+                return day.seqs().size();
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement(
                 "DELETE FROM scan_log WHERE seq IN (SELECT seq FROM scan_log WHERE scanned_at < ?"
                         + " ORDER BY scanned_at, seq LIMIT ?) RETURNING seq")) {
@@ -451,8 +462,14 @@ public final class ScanStore {
                 }
             }
         }
+        vouchForSurvivors(c, purgeId, deleted);
+        return deleted.size();
+    }
+
+    /** Vouches in {@code chain_resume} for every surviving row whose predecessor went ({@code deleted}). */
+    private static void vouchForSurvivors(Connection c, long purgeId, List<Long> deleted) throws SQLException {
         if (deleted.isEmpty()) {
-            return 0;
+            return;
         }
         long[] seqs = deleted.stream().mapToLong(Long::longValue).sorted().toArray();
         Set<Long> gone = new HashSet<>(deleted);
@@ -469,7 +486,7 @@ public final class ScanStore {
         try (PreparedStatement next = c.prepareStatement(
                 "SELECT seq, prev_hash FROM scan_log WHERE seq > ? ORDER BY seq LIMIT 1");
              PreparedStatement resume = c.prepareStatement(
-                "INSERT OR IGNORE INTO chain_resume(log, seq, prev_hash, purge_id) VALUES (?,?,?,?)")) {
+                "INSERT INTO chain_resume(log, seq, prev_hash, purge_id) VALUES (?,?,?,?) ON CONFLICT DO NOTHING")) {
             resume.setString(1, NAME);
             resume.setLong(4, purgeId);
             for (long s : seqs) {
@@ -491,7 +508,6 @@ public final class ScanStore {
                 resume.executeUpdate();
             }
         }
-        return deleted.size();
     }
 
     /**

@@ -18,8 +18,15 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The SQLite file of one data folder: one connection for writes (used by {@link WriteQueue}, or
- * directly by a command), and a small pool of read-only connections for queries.
+ * The store: one connection for writes (used by {@link WriteQueue}, or directly by a command), and a
+ * small pool of connections for queries. Either the SQLite file of one data folder (the default) or
+ * a PostgreSQL database named by {@code ENTRYLOG_DATABASE_URL} ({@link Dialect}); the rest of the
+ * code gets connections the same way for both, and the few statements that differ ask
+ * {@link #dialect()} (docs/architecture.md, "Two stores").
+ *
+ * <p>On PostgreSQL every write transaction begins by taking one transaction-scoped advisory lock,
+ * {@link #WRITER_LOCK}: the serialization point of the hash chains that several servers share
+ * (see {@link #begin}). What follows is about SQLite.
  *
  * <p>Opened in WAL mode with {@code synchronous=FULL}, so an acknowledged commit survives a crash
  * or power loss (docs/threat-model.md T21, T22); {@code secure_delete} so deleted rows are overwritten in the
@@ -27,18 +34,113 @@ import org.sqlite.SQLiteConfig;
  */
 public final class Database implements AutoCloseable {
     public static final String FILE_NAME = "entrylog.db";
+
+    /** Which store is behind the connections. */
+    public enum Dialect { SQLITE, POSTGRES }
+
+    /**
+     * The key of the PostgreSQL advisory lock every write transaction takes first
+     * ({@code pg_advisory_xact_lock}): 'entrylog' in ASCII. It makes the writers of all servers on one
+     * database take turns, so each reads the chain heads ({@code chain_head}) and appends after the
+     * other's commit, and no two transactions ever wait on each other's row locks in opposite orders.
+     */
+    public static final long WRITER_LOCK = 0x656e7472796c6f67L;
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final int BUSY_TIMEOUT_MS = 5000;
     private static final int READERS = 4;
 
     private final Path file;
-    private final Connection writer;
+    private final Dialect dialect;
+    /** The PostgreSQL database, null on SQLite. */
+    private final DatabaseUrl url;
+    private volatile Connection writer;
     private final BlockingQueue<Connection> readers;
 
-    private Database(Path file, Connection writer, BlockingQueue<Connection> readers) {
+    private Database(Path file, Dialect dialect, DatabaseUrl url, Connection writer, BlockingQueue<Connection> readers) {
         this.file = file;
+        this.dialect = dialect;
+        this.url = url;
         this.writer = writer;
         this.readers = readers;
+    }
+
+    /**
+     * Opens the store of a data folder: the PostgreSQL database {@code databaseUrl} when it is not
+     * empty (the data folder then holds keys and settings only), else the SQLite file in it.
+     */
+    public static Database open(Path dataDir, String databaseUrl, boolean fullCheck) {
+        if (databaseUrl == null || databaseUrl.isBlank()) {
+            return open(dataDir, fullCheck);
+        }
+        DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
+        Connection w = PostgresStore.openWriter(url);
+        BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(READERS);
+        try {
+            for (int i = 0; i < READERS; i++) {
+                pool.add(PostgresStore.connect(url));
+            }
+        } catch (RuntimeException e) {
+            pool.forEach(Database::closeQuietly);
+            closeQuietly(w);
+            throw e;
+        }
+        return new Database(dataDir.resolve(FILE_NAME), Dialect.POSTGRES, url, w, pool);
+    }
+
+    /** Opens the store named by the settings ({@code ENTRYLOG_DATA}, {@code ENTRYLOG_DATABASE_URL}). */
+    public static Database open(org.entrylog.config.Config config) {
+        return open(config.dataDir(), config.databaseUrl(), false);
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public boolean isPostgres() {
+        return dialect == Dialect.POSTGRES;
+    }
+
+    /**
+     * Whether a connection handed out by a {@link Database} is PostgreSQL's: for the owner classes
+     * that keep a dialect-specific statement beside the portable one and are given only a connection.
+     */
+    public static boolean isPostgres(Connection c) {
+        return c instanceof org.postgresql.PGConnection;
+    }
+
+    /**
+     * Begins a write transaction on the write connection: {@code BEGIN IMMEDIATE} on SQLite (the
+     * file's write lock at once); on PostgreSQL {@code BEGIN} and then {@link #WRITER_LOCK}, held
+     * until commit or rollback (released too when a server dies: its connection closes).
+     */
+    public void begin(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (dialect == Dialect.SQLITE) {
+                s.execute("BEGIN IMMEDIATE");
+            } else {
+                s.execute("BEGIN");
+                s.execute("SELECT pg_advisory_xact_lock(" + WRITER_LOCK + ")");
+            }
+        }
+    }
+
+    /**
+     * A connection of its own for a lock held across transactions (the purge lock on PostgreSQL);
+     * the caller closes it. SQLite has no use for one.
+     */
+    public Connection openSession() {
+        if (dialect != Dialect.POSTGRES) {
+            throw new IllegalStateException("only a PostgreSQL store opens extra sessions");
+        }
+        return PostgresStore.connect(url);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
     }
 
     /**
@@ -76,7 +178,7 @@ public final class Database implements AutoCloseable {
                 pool.add(StatementCache.wrap(connect(file, true)));
             }
             FilePermissions.ownerOnly(file);
-            return new Database(file, w, pool);
+            return new Database(file, Dialect.SQLITE, null, w, pool);
         } catch (SQLException | IOException e) {
             if (e instanceof org.sqlite.SQLiteException se && se.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_NOTADB) {
                 throw new StoreException("The file " + dataDir.resolve(FILE_NAME) + " is not a database (not SQLite, or "
@@ -185,8 +287,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Bytes on disk: the database file and its write-ahead log. */
+    /** Bytes on disk: the database file and its write-ahead log (on PostgreSQL, the database's size). */
     public long sizeOnDisk() {
+        if (dialect == Dialect.POSTGRES) {
+            Long size = read(c -> Sql.value(c, "SELECT pg_database_size(current_database())"));
+            return size == null ? 0 : size;
+        }
         long n = 0;
         for (String suffix : new String[] {"", "-wal"}) {
             try {
@@ -198,13 +304,40 @@ public final class Database implements AutoCloseable {
         return n;
     }
 
+    /** The SQLite file (on PostgreSQL, where it would be: its folder is the data folder). */
     public Path file() {
         return file;
     }
 
-    /** The write connection; only the single writer (or a command) may use it. */
+    /** The data folder (keys, settings, lock files). */
+    public Path dataDir() {
+        return file.toAbsolutePath().getParent();
+    }
+
+    /**
+     * The write connection; only the single writer (or a command) may use it. On PostgreSQL a
+     * connection the driver closed after losing the server (a restart, a failover to the standby) is
+     * replaced by a new one here, so the next write tries the server again.
+     */
     public Connection writer() {
-        return writer;
+        Connection w = writer;
+        if (dialect == Dialect.POSTGRES && isClosed(w)) {
+            synchronized (this) {
+                if (isClosed(writer)) {
+                    writer = PostgresStore.connect(url);
+                }
+                w = writer;
+            }
+        }
+        return w;
+    }
+
+    private static boolean isClosed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     /** Runs a query on a pooled read-only connection. */
@@ -219,6 +352,14 @@ public final class Database implements AutoCloseable {
         if (c == null) {
             throw new StoreUnavailable("The database is busy; try again.");
         }
+        if (dialect == Dialect.POSTGRES && isClosed(c)) {
+            try {
+                c = PostgresStore.connect(url);
+            } catch (RuntimeException e) {
+                readers.add(c); // a closed one goes back, to be replaced by the next reader
+                throw new StoreUnavailable("The database cannot be reached; try again.");
+            }
+        }
         try {
             return query.apply(c);
         } catch (SQLException e) {
@@ -230,11 +371,10 @@ public final class Database implements AutoCloseable {
 
     /** Runs work in one immediate transaction on the write connection (for commands and rare writes). */
     public <T> T transaction(SqlFunction<Connection, T> work) {
+        Connection writer = writer();
         synchronized (writer) {
             try {
-                try (Statement s = writer.createStatement()) {
-                    s.execute("BEGIN IMMEDIATE");
-                }
+                begin(writer);
                 try {
                     T result = work.apply(writer);
                     try (Statement s = writer.createStatement()) {
@@ -278,6 +418,7 @@ public final class Database implements AutoCloseable {
      */
     @Override
     public void close() {
+        Connection writer = this.writer;
         for (Connection c : readers) {
             try {
                 c.close();

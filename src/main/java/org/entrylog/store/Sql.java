@@ -9,7 +9,10 @@ import java.sql.SQLException;
 public final class Sql {
     private Sql() {}
 
-    /** The first column of the first row as a long; null when there is no row or the value is NULL. */
+    /**
+     * The first column of the first row as a long; null when there is no row or the value is NULL. A
+     * truth value ({@code EXISTS}: an integer on SQLite, a boolean on PostgreSQL) is 1 or 0.
+     */
     public static Long value(Connection c, String sql, long... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
@@ -19,8 +22,11 @@ public final class Sql {
                 if (!rs.next()) {
                     return null;
                 }
-                long v = rs.getLong(1);
-                return rs.wasNull() ? null : v;
+                Object v = rs.getObject(1);
+                if (v == null) {
+                    return null;
+                }
+                return v instanceof Boolean b ? (b ? 1L : 0L) : ((Number) v).longValue();
             }
         }
     }

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Splits a migration script into statements. A statement ends at a semicolon at the end of a
- * line, except inside a trigger body, which ends at {@code END;}. Comments are dropped.
+ * line, except inside a trigger body, which ends at {@code END;}, and inside a PostgreSQL
+ * dollar-quoted body ({@code $$ … $$}, a plpgsql function). Comments are dropped.
  */
 final class SqlScript {
     private SqlScript() {}
@@ -14,16 +15,20 @@ final class SqlScript {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         boolean inTrigger = false;
+        boolean inDollar = false;
         for (String raw : script.split("\n")) {
             String line = stripComment(raw).strip();
             if (line.isEmpty()) {
                 continue;
             }
-            if (current.length() == 0 && line.toUpperCase().startsWith("CREATE TRIGGER")) {
-                inTrigger = true;
+            if (current.length() == 0 && line.toUpperCase().startsWith("CREATE TRIGGER") && !line.contains("EXECUTE")) {
+                inTrigger = true; // a SQLite trigger body; a PostgreSQL trigger is one line naming its function
+            }
+            if ((line.split("\\$\\$", -1).length - 1) % 2 == 1) {
+                inDollar = !inDollar;
             }
             current.append(line).append('\n');
-            boolean ends = inTrigger ? line.equalsIgnoreCase("END;") : line.endsWith(";");
+            boolean ends = inDollar ? false : inTrigger ? line.equalsIgnoreCase("END;") : line.endsWith(";");
             if (ends) {
                 out.add(current.toString().strip());
                 current.setLength(0);

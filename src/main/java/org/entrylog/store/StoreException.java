@@ -33,6 +33,15 @@ public class StoreException extends RuntimeException {
             if (name.startsWith("SQLITE_FULL") || name.startsWith("SQLITE_IOERR") || name.startsWith("SQLITE_READONLY")) {
                 return new StoreUnavailable("The server cannot write right now; try again shortly.");
             }
+        } else if (e.getSQLState() != null) {
+            // PostgreSQL: lost connection (08), lock not granted in time or deadlock (55P03, 40P01),
+            // serialization (40001), full disk or out of resources (53), the standby being read-only
+            // after a failover not yet done (25006), the server shutting down (57P)
+            String state = e.getSQLState();
+            if (state.startsWith("08") || state.equals("55P03") || state.startsWith("40") || state.startsWith("53")
+                    || state.equals("25006") || state.startsWith("57P")) {
+                return new StoreUnavailable("The database cannot take this right now; try again shortly.");
+            }
         }
         return new StoreException("database error: " + e.getMessage(), e);
     }

@@ -173,7 +173,7 @@ public final class WriteQueue implements AutoCloseable {
         SQLException storageFault = null;
         synchronized (c) {
             try {
-                exec(c, "BEGIN IMMEDIATE");
+                db.begin(c);
                 for (int i = 0; i < batch.size(); i++) {
                     if (!batch.get(i).start()) {
                         failures[i] = new StoreUnavailable("Cancelled: nothing was written.");

@@ -328,7 +328,7 @@ public final class VenueService {
             java.util.List<Listed> out = new java.util.ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT d.public_id, v.public_id, d.label, d.enrolled_at, d.last_seen_at, d.revoked_at FROM device d"
-                            + " JOIN venue v ON v.id = d.venue_id WHERE ? IS NULL OR d.venue_id = ? ORDER BY d.id")) {
+                            + " JOIN venue v ON v.id = d.venue_id WHERE CAST(? AS BIGINT) IS NULL OR d.venue_id = ? ORDER BY d.id")) {
                 ps.setObject(1, venue);
                 ps.setObject(2, venue);
                 try (ResultSet rs = ps.executeQuery()) {

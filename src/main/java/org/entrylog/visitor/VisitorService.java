@@ -139,9 +139,10 @@ public final class VisitorService {
         }
         writes.execute(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE visitor SET last_active_at = max(last_active_at, ?) WHERE id = ?")) {
+                    "UPDATE visitor SET last_active_at = ? WHERE id = ? AND last_active_at < ?")) {
                 ps.setLong(1, now + ACTIVITY_GRAIN.toMillis());
                 ps.setLong(2, v.id());
+                ps.setLong(3, now + ACTIVITY_GRAIN.toMillis());
                 return ps.executeUpdate();
             }
         });

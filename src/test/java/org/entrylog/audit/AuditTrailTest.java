@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,17 +15,18 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.entrylog.cli.Main;
 import org.entrylog.retention.PurgeLog;
 import org.entrylog.chain.LogVerifier;
 import org.entrylog.audit.AuditLog;
+import org.entrylog.testing.BothStores;
+import org.entrylog.testing.Cli;
 import org.entrylog.testing.TestApp;
-import org.entrylog.common.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * The audit of officials' requests: allowed and refused queries are entries with who, when,
@@ -37,7 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * to no one else; the audit chain verifies, resists edits, and survives a purge.
  */
 @Tag("slow")
+@BothStores
 class AuditTrailTest {
+    @Parameter
+    TestApp.Store store;
+
     static final Instant T = Instant.parse("2026-03-02T12:00:00Z");
     static final String PASSWORD = "correct horse battery staple";
 
@@ -52,7 +53,7 @@ class AuditTrailTest {
 
     @BeforeEach
     void start() {
-        t = new TestApp(dir);
+        t = TestApp.on(store, dir);
         org.entrylog.official.Officials.add(t, "kim");
         door = t.venueWithDevice("Cafe");
         TestApp.Device far = t.venueWithDevice("Far away");
@@ -89,23 +90,13 @@ class AuditTrailTest {
     }
 
     private JsonNode auditCommand(String... extra) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            String[] args = new String[extra.length + 3];
-            args[0] = extra.length > 0 && extra[0].equals("verify") ? "verify" : "audit";
-            args[1] = "--data";
-            args[2] = dir.toString();
-            int from = args[0].equals("verify") ? 1 : 0;
-            System.arraycopy(extra, from, args, 3, extra.length - from);
-            Main.run(java.util.Arrays.copyOf(args, args.length - from));
-            return Json.MAPPER.readTree(buf.toString(StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
-            throw new RuntimeException(e);
-        } finally {
-            System.setOut(out);
-        }
+        String[] args = new String[extra.length + 3];
+        args[0] = extra.length > 0 && extra[0].equals("verify") ? "verify" : "audit";
+        args[1] = "--data";
+        args[2] = dir.toString();
+        int from = args[0].equals("verify") ? 1 : 0;
+        System.arraycopy(extra, from, args, 3, extra.length - from);
+        return Cli.withEnv(t.sameStore(), java.util.Arrays.copyOf(args, args.length - from)).json();
     }
 
     @Test
@@ -236,14 +227,14 @@ class AuditTrailTest {
         assertTrue(update.getMessage().contains("append-only"));
         assertThrows(SQLException.class, () -> exec("DELETE FROM audit_log WHERE seq = 1"));
         assertThrows(SQLException.class, () -> exec("DELETE FROM audit_access"));
-        assertThrows(SQLException.class, () -> exec("UPDATE audit_access SET visitor = x'00'"));
+        assertThrows(SQLException.class, () -> exec("UPDATE audit_access SET visitor = " + store.bytes("00")));
     }
 
     @Test
     void verifyNamesAnEditedAuditEntryOnceTheTriggerIsDroppedOffline() throws Exception {
         t.post("/api/traces", trace("CASE-2026-0001"), token);
         t.post("/api/traces", trace("CASE-2026-0002"), token);
-        exec("DROP TRIGGER audit_log_no_update",
+        exec(store.dropTrigger("audit_log_no_update", "audit_log"),
                 "UPDATE audit_log SET case_ref = 'CASE-2026-9999' WHERE seq = 2");
         JsonNode verify = auditCommand("verify");
         assertFalse(verify.path("ok").asBoolean(), verify.toString());
@@ -254,7 +245,7 @@ class AuditTrailTest {
     @Test
     void verifyNoticesAHiddenAccess() throws Exception {
         t.post("/api/traces", trace("CASE-2026-0001"), token);
-        exec("DROP TRIGGER audit_access_delete_only_expired", "DELETE FROM audit_access");
+        exec(store.dropTrigger("audit_access_delete_only_expired", "audit_access"), "DELETE FROM audit_access");
         LogVerifier.Result r = t.app.db.read(AuditLog::verify);
         assertFalse(r.ok());
         assertTrue(r.problem().contains("audit_access"), r.problem());
@@ -332,9 +323,7 @@ class AuditTrailTest {
     }
 
     private void exec(String... sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("entrylog.db"));
-             Statement s = c.createStatement()) {
-            s.execute("PRAGMA busy_timeout = 5000");
+        try (Connection c = t.connect(); Statement s = c.createStatement()) {
             for (String q : sql) {
                 s.execute(q);
             }

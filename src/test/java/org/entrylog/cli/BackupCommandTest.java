@@ -13,7 +13,10 @@ import org.entrylog.testing.TestApp.Visitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `backup --to` copies a live database consistently; the copy opens and verifies on its own. */
+/**
+ * `backup --to` copies a live database consistently; the copy opens and verifies on its own.
+ * SQLite only: on PostgreSQL `backup` names pg_dump / pg_basebackup instead of copying a file.
+ */
 class BackupCommandTest {
     @TempDir
     Path dir;

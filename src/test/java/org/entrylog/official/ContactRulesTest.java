@@ -8,16 +8,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.entrylog.testing.BothStores;
 import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** Who counts as a contact of a case, at the edges of the rules in docs/design.md. */
 @Tag("slow")
+@BothStores
 class ContactRulesTest {
+    @Parameter
+    TestApp.Store store;
+
     static final Instant T = Instant.parse("2026-03-02T12:00:00Z");
     static final String CASE_PHONE = "010-1234-5678";
 
@@ -30,7 +36,7 @@ class ContactRulesTest {
 
     @BeforeEach
     void start() {
-        t = new TestApp(dir);
+        t = TestApp.on(store, dir);
         Officials.add(t, "kim");
         door = t.venueWithDevice("Cafe Door");
         other = t.venueWithDevice("Library");

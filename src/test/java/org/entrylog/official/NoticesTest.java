@@ -13,12 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.entrylog.common.Ids;
+import org.entrylog.testing.BothStores;
 import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Exposure notices over real HTTP (docs/design.md, Exposure notices; docs/threat-model.md T46): a
@@ -26,7 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * on /transparency, acknowledged once by its owner only, and goes with its visit at retention.
  */
 @Tag("slow")
+@BothStores
 class NoticesTest {
+    @Parameter
+    TestApp.Store store;
+
     static final Instant T = Instant.parse("2026-03-02T12:00:00Z");
     static final String CASE = "CASE-2026-0042";
 
@@ -42,7 +48,7 @@ class NoticesTest {
 
     @BeforeEach
     void start() {
-        t = new TestApp(dir);
+        t = TestApp.on(store, dir);
         Officials.add(t, "kim");
         Officials.add(t, "lee");
         door = t.venueWithDevice("Cafe 한빛");
@@ -217,6 +223,24 @@ class NoticesTest {
         TestApp.Response gone = t.get("/api/visitors/" + a.id() + "/history", a.secret());
         assertTrue(gone.status() == 401 || gone.json().path("notices").isEmpty(), "gone from A's page: " + gone.body());
         assertEquals(2, t.count("SELECT sent FROM notice_month"), "the monthly count stays: aggregates only");
+    }
+
+    @Test
+    void aPurgeThatTakesTheVisitsWholeDayTakesItsNoticesAndWhatTheTraceFoundInTheSamePurge() {
+        assertEquals(201, t.post("/api/notices", notice(CASE, "isolate", null, a.id(), b.id()), kim).status());
+        // every scan is on 2 March: a cut-off at the end of that day takes the whole day (on PostgreSQL
+        // its partition is dropped, so no row trigger sees those scans go)
+        t.app.purger.purge(Instant.parse("2026-03-03T00:00:00Z").plus(Duration.ofDays(28)), Duration.ofSeconds(30));
+        assertEquals(0, t.count("SELECT count(*) FROM scan_log"));
+        if (store == TestApp.Store.POSTGRES) {
+            assertEquals(0, t.count("SELECT count(*) FROM pg_class WHERE relname = 'scan_log_d20260302'"),
+                    "the day went by its partition");
+        }
+        assertEquals(0, t.count("SELECT count(*) FROM notice"));
+        assertEquals(0, t.count("SELECT count(*) FROM trace_contact"));
+        assertEquals(0, t.count("SELECT count(*) FROM trace_reach"));
+        assertEquals(1, t.count("SELECT count(*) FROM purge WHERE outcome = 'done'"), "one purge took them all");
+        assertEquals(2, t.count("SELECT sent FROM notice_month"));
     }
 
     private void assertRefused(int status, String code, Map<String, Object> body, String bearer, String what) {

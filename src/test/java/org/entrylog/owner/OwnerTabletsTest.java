@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.entrylog.official.Officials;
 import org.entrylog.scan.ScanStore;
+import org.entrylog.testing.BothStores;
 import org.entrylog.testing.QrImages;
 import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * A venue owner's tablets over real HTTP (issue 16): the owner names a tablet and gives it an area,
@@ -31,7 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * an owner reaches no trace, visit list or visitor.
  */
 @Tag("slow") // a server and Argon2id sign-ins per test
+@BothStores
 class OwnerTabletsTest {
+    @Parameter
+    TestApp.Store store;
+
     @TempDir
     Path dir;
     TestApp t;
@@ -42,7 +48,7 @@ class OwnerTabletsTest {
 
     @BeforeEach
     void start() {
-        t = new TestApp(dir, org.entrylog.testing.MutableClock.at("2026-03-02T09:00:00Z"),
+        t = TestApp.on(store, dir, org.entrylog.testing.MutableClock.at("2026-03-02T09:00:00Z"),
                 Map.of("ENTRYLOG_PUBLIC_URL", "https://entry.example.kr"));
         code = t.app.venues.add("Cafe", null, null, 50, null).enrollmentCode();
         door = t.enroll(code);

@@ -22,7 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** No name, phone number, token or secret is readable in any file of the data folder or any log line (docs/threat-model.md T36). */
+/**
+ * No name, phone number, token or secret is readable in any file of the data folder or any log line
+ * (docs/threat-model.md T36). SQLite only: it reads the database's bytes in the data folder, where
+ * only the SQLite store keeps them.
+ */
 class NoPlaintextTest {
     @TempDir
     Path dir;

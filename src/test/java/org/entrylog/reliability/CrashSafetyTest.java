@@ -40,6 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * by scanId), {@code PRAGMA integrity_check} must be {@code ok} and {@code verify} must exit 0 with
  * as many entries as the table has rows. Then the server is started again on the same folder.
  *
+ * <p>SQLite only (it checks the SQLite file with {@code PRAGMA integrity_check}); on PostgreSQL the
+ * same promise, with a standby, is {@link FailoverTest}'s.
+ *
  * <p>Rounds: 3 in the normal test run; {@code -Dentrylog.crash.rounds=N} for a soak
  * ({@code scripts/crash-soak.sh}). {@code -Dentrylog.crash.seed=S} replays a run's timings.
  */

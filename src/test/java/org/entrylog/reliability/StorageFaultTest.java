@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * docs/threat-model.md T23–T25: a full disk and a database held locked answer 503 {@code unavailable} with
  * {@code Retry-After}, never a 2xx for a write that did not happen, and the server recovers by
  * itself once space or the lock returns; a corrupt or foreign file at start-up is refused with a
- * clear message and left byte-for-byte as it was.
+ * clear message and left byte-for-byte as it was. SQLite only: the faults are the SQLite file's
+ * (its disk, its lock, its header).
  */
 @Tag("crash")
 class StorageFaultTest {

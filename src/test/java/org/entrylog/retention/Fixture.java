@@ -3,7 +3,6 @@ package org.entrylog.retention;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -116,13 +115,9 @@ final class Fixture {
         });
     }
 
-    /** A writable connection of its own on the file, as an operator with sqlite3 would have. */
+    /** A writable connection of its own on the store, as an operator with sqlite3 or psql would have. */
     static Connection outsider(TestApp t) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + t.dataDir.resolve("entrylog.db"));
-        try (var s = c.createStatement()) {
-            s.execute("PRAGMA busy_timeout = 5000");
-        }
-        return c;
+        return t.connect();
     }
 
     static PurgeResult purge(TestApp t, Instant asOf) {
@@ -131,17 +126,6 @@ final class Fixture {
 
     /** Waits (up to 10 s) for the server's start-up purge round to have finished. */
     static void awaitStartupRound(TestApp t) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (t.app.retentionJob().lastRun() == null) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the start-up purge did not run");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        t.awaitStartupPurge(Duration.ofSeconds(10));
     }
 }

@@ -13,20 +13,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.entrylog.testing.MutableClock;
+import org.entrylog.testing.BothStores;
 import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** What a purge destroys and what it keeps, to the second, with a fixed clock. */
 @Tag("slow")
+@BothStores
 class PurgeBoundaryTest {
+    @Parameter
+    TestApp.Store store;
+
     @TempDir
     Path dir;
 
     @Test
     void aScanExactlyAtTheCutoffIsKeptAndOneSecondOlderGoes() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             var d = t.venueWithDevice("Cafe");
             var v = t.register("Kim", "010-1234-5678");
             String older = Fixture.scanAt(t, d, v, T0);
@@ -58,7 +64,7 @@ class PurgeBoundaryTest {
 
     @Test
     void aDryRunCountsWhatWouldGoAndChangesNothing() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             var d = t.venueWithDevice("Cafe");
             var old = t.register("Old", "010-1111-2222");
             var recent = t.register("Recent", "010-3333-4444");
@@ -95,7 +101,7 @@ class PurgeBoundaryTest {
 
     @Test
     void runningTheSamePurgeTwiceDestroysNothingMore() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             var d = t.venueWithDevice("Cafe");
             var v = t.register("Kim", "010-1234-5678");
             Fixture.scanAt(t, d, v, T0);
@@ -119,7 +125,7 @@ class PurgeBoundaryTest {
 
     @Test
     void anIdentityGoesOnlyWithNoRegistrationPassOrVisitSinceTheCutoff() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             var d = t.venueWithDevice("Cafe");
             var gone = t.register("Gone", "010-1000-0001");          // registered and seen at T0 only
             var visitedLater = t.register("Later", "010-1000-0002");  // seen at T0, visits again at day 20
@@ -147,7 +153,7 @@ class PurgeBoundaryTest {
     @Test
     void aChangedRetentionPeriodMovesTheCutoff() {
         MutableClock clock = new MutableClock(T0);
-        try (TestApp t = new TestApp(dir, clock, Map.of("ENTRYLOG_RETENTION_DAYS", "7"))) {
+        try (TestApp t = TestApp.on(store, dir, clock, Map.of("ENTRYLOG_RETENTION_DAYS", "7"))) {
             var d = t.venueWithDevice("Cafe");
             var v = t.register("Kim", "010-1234-5678");
             String scan = Fixture.scanAt(t, d, v, T0);
@@ -168,7 +174,7 @@ class PurgeBoundaryTest {
 
     @Test
     void aPurgeAsOfAFutureInstantIsRecordedAsSuch() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             var d = t.venueWithDevice("Cafe");
             String scan = Fixture.scanAt(t, d, t.register("Kim", "010-1234-5678"), T0);
             Instant future = T0.plus(Duration.ofDays(40));
@@ -186,7 +192,7 @@ class PurgeBoundaryTest {
 
     @Test
     void healthShowsTheLastPurgeAndTheOldestEntry() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             var d = t.venueWithDevice("Cafe");
             var v = t.register("Kim", "010-1234-5678");
             Fixture.scanAt(t, d, v, T0);

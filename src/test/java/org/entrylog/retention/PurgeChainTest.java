@@ -13,20 +13,26 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import org.entrylog.chain.LogVerifier;
+import org.entrylog.testing.BothStores;
 import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** The hash chain stays verifiable across purges, and nothing but a purge can cut it. */
 @Tag("slow")
+@BothStores
 class PurgeChainTest {
+    @Parameter
+    TestApp.Store store;
+
     @TempDir
     Path dir;
 
     @Test
     void verifyPassesAfterOnePurgeAndAfterSeveral() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             var d = t.venueWithDevice("Cafe");
             var v = t.register("Kim", "010-1234-5678");
             for (int day = 0; day < 6; day++) {
@@ -52,7 +58,7 @@ class PurgeChainTest {
 
     @Test
     void aLateOfflineScanPurgedFromTheMiddleLeavesAVouchedCut() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             var d = t.venueWithDevice("Cafe");
             var v = t.register("Kim", "010-1234-5678");
             String first = Fixture.scanAt(t, d, v, T0.plus(Duration.ofHours(20)));
@@ -78,7 +84,7 @@ class PurgeChainTest {
 
     @Test
     void aLateOfflineScanPurgedFromTheNewestEndIsVouchedAndItsPositionIsNotReused() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             var d = t.venueWithDevice("Cafe");
             var v = t.register("Kim", "010-1234-5678");
             Fixture.scanAt(t, d, v, T0.plus(Duration.ofHours(20)));
@@ -102,7 +108,7 @@ class PurgeChainTest {
 
     @Test
     void theDatabaseRefusesDeletesOutsideAPurgeAndWideningAPurge() throws SQLException {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             var d = t.venueWithDevice("Cafe");
             Fixture.scanAt(t, d, t.register("Kim", "010-1234-5678"), T0);
             Instant asOf = T0.plus(Duration.ofDays(40));

@@ -23,7 +23,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A purged identity is gone from the files, not merely unlinked: secure_delete, vacuum, checkpoint. */
+/**
+ * A purged identity is gone from the files, not merely unlinked: secure_delete, vacuum, checkpoint.
+ * SQLite only: it reads the bytes of the SQLite file and its WAL; PostgreSQL has no secure_delete
+ * (its purge drops whole day partitions instead; see the README on retention).
+ */
 @Tag("slow")
 class PurgeSecureDeleteTest {
     @TempDir

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.entrylog.testing.BothStores;
 import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Device;
 import org.entrylog.testing.TestApp.Response;
@@ -22,16 +23,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 @Tag("slow")
+@BothStores
 class ScanFlowTest {
+    @Parameter
+    TestApp.Store store;
+
     @TempDir
     Path dir;
     TestApp t;
 
     @BeforeEach
     void start() {
-        t = new TestApp(dir);
+        t = TestApp.on(store, dir);
     }
 
     @AfterEach

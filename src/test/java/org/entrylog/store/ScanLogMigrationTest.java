@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The migration that brings companions and cards rebuilds scan_log: rows written before it keep
  * verifying, rows after it are hashed with their new columns, and the triggers are back.
+ * SQLite only: it migrates an old SQLite file; the PostgreSQL schema starts at its own migrations.
  */
 @Tag("slow")
 class ScanLogMigrationTest {

@@ -8,6 +8,11 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.entrylog.cli.Main;
 import org.entrylog.common.Json;
 
@@ -43,5 +48,36 @@ public final class Cli {
 
     public static Run run(String... args) {
         return withInput("", args);
+    }
+
+    /**
+     * Runs a command with {@code env} added to the environment: in-process when {@code env} is empty
+     * (commands read the real environment), else as a child JVM, the way an operator runs it with
+     * {@code ENTRYLOG_DATABASE_URL} set (see {@link TestApp#sameStore()}).
+     */
+    public static Run withEnv(Map<String, String> env, String... args) {
+        if (env.isEmpty()) {
+            return run(args);
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", args) + " took over 120 s");
+            }
+            return new Run(p.exitValue(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 }

@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,17 +17,45 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.entrylog.Entrylog;
 import org.entrylog.web.WebServer;
 import org.entrylog.config.Config;
+import org.entrylog.store.Database;
+import org.entrylog.visitor.AuthorityKey;
 import org.entrylog.common.Json;
 
 /**
- * A real entrylog on a real SQLite file in a temp folder, on a free port, spoken to over real
- * HTTP. Time comes from a {@link MutableClock} the test controls.
+ * A real entrylog on a real store, on a free port, spoken to over real HTTP: a SQLite file in a temp
+ * folder, or a fresh database on the harness's private PostgreSQL ({@link Postgres}). Time comes from
+ * a {@link MutableClock} the test controls. A test class runs on both stores with {@link BothStores}.
  */
 public final class TestApp implements AutoCloseable {
+    /** The environment variable that points a server at PostgreSQL. */
+    public static final String DATABASE_URL = "ENTRYLOG_DATABASE_URL";
+
+    /** Where the server keeps its data. */
+    public enum Store {
+        /** The embedded SQLite file {@code entrylog.db} in the data folder (the default). */
+        SQLITE,
+        /** A database of its own on the test harness's PostgreSQL cluster ({@code ENTRYLOG_DATABASE_URL}). */
+        POSTGRES;
+
+        /** The statement that drops a trigger, as an attacker with write access to the store would. */
+        public String dropTrigger(String trigger, String table) {
+            return this == SQLITE ? "DROP TRIGGER " + trigger : "DROP TRIGGER " + trigger + " ON " + table;
+        }
+
+        /** A literal of bytes given in hex, in the store's SQL. */
+        public String bytes(String hex) {
+            return this == SQLITE ? "x'" + hex + "'" : "'\\x" + hex + "'::bytea";
+        }
+    }
+
+    public final Store store;
+    /** The JDBC URL of the store: the SQLite file, or the PostgreSQL database. */
+    public final String databaseUrl;
     public final Path dataDir;
     public final MutableClock clock;
     public final Entrylog app;
@@ -48,15 +78,101 @@ public final class TestApp implements AutoCloseable {
         this(dataDir, MutableClock.at("2026-03-02T09:00:00Z"), Map.of());
     }
 
+    /** On SQLite, unless {@code env} names a database ({@value #DATABASE_URL}). */
     public TestApp(Path dataDir, MutableClock clock, Map<String, String> env) {
         this.dataDir = dataDir;
         this.clock = clock;
+        this.store = env.containsKey(DATABASE_URL) ? Store.POSTGRES : Store.SQLITE;
+        this.databaseUrl = databaseUrl(dataDir, env);
         Map<String, String> e = new HashMap<>(env);
         e.putIfAbsent("ENTRYLOG_DATA", dataDir.toString());
         e.putIfAbsent("ENTRYLOG_PORT", "0");
         this.app = Entrylog.open(Config.from(e), clock);
-        this.port = app.start();
+        try {
+            if (store == Store.POSTGRES && count("SELECT count(*) FROM information_schema.tables"
+                    + " WHERE table_schema NOT IN ('pg_catalog', 'information_schema')") == 0) {
+                throw new AssertionError("the server did not create its tables in " + DATABASE_URL
+                        + ": is it still on SQLite?");
+            }
+            this.port = app.start();
+        } catch (RuntimeException | AssertionError x) {
+            app.close();
+            throw x;
+        }
         this.base = "http://localhost:" + port;
+    }
+
+    /**
+     * A server on {@code store}: on POSTGRES a fresh empty database of the harness (the test is
+     * skipped when PostgreSQL is missing, and fails instead under {@code ENTRYLOG_TEST_REQUIRE_POSTGRES=1}).
+     * A {@value #DATABASE_URL} already in {@code env} is kept (a second server on the same database).
+     */
+    public static TestApp on(Store store, Path dataDir, MutableClock clock, Map<String, String> env) {
+        return new TestApp(dataDir, clock, envFor(store, env));
+    }
+
+    public static TestApp on(Store store, Path dataDir) {
+        return on(store, dataDir, MutableClock.at("2026-03-02T09:00:00Z"), Map.of());
+    }
+
+    /**
+     * {@code env} for a server (or a command) on {@code store}: on POSTGRES with a fresh database
+     * unless it already names one.
+     */
+    public static Map<String, String> envFor(Store store, Map<String, String> env) {
+        Map<String, String> e = new HashMap<>(env);
+        if (store == Store.POSTGRES && !e.containsKey(DATABASE_URL)) {
+            Postgres.assumeAvailable();
+            e.put(DATABASE_URL, Postgres.freshDatabase());
+        }
+        return e;
+    }
+
+    /**
+     * Copies a data folder's keys ({@code keys/} and the development authority's key pair) to another,
+     * so that a second server on the same database signs, checks and seals as the first does.
+     */
+    public static void copyKeys(Path from, Path to) {
+        try {
+            Path keys = from.resolve("keys");
+            try (var files = Files.walk(keys)) {
+                for (Path f : files.toList()) {
+                    Path target = to.resolve(from.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+            for (String pem : List.of(AuthorityKey.PUBLIC_FILE, AuthorityKey.PRIVATE_FILE)) {
+                if (Files.exists(from.resolve(pem))) {
+                    Files.copy(from.resolve(pem), to.resolve(pem), StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The JDBC URL of the store of a server started with {@code env} on {@code dataDir}. */
+    public static String databaseUrl(Path dataDir, Map<String, String> env) {
+        String url = env.get(DATABASE_URL);
+        if (url == null) {
+            return "jdbc:sqlite:" + dataDir.resolve(Database.FILE_NAME);
+        }
+        return url.startsWith("jdbc:") ? url : "jdbc:" + url;
+    }
+
+    /** Opens the store of a server started with {@code env} on {@code dataDir}, as a command would. */
+    public static Database openStore(Path dataDir, Map<String, String> env) {
+        return Database.open(dataDir, env.getOrDefault(DATABASE_URL, ""), false);
+    }
+
+    /** This server's environment for a second server (or a command) on the same store. */
+    public Map<String, String> sameStore() {
+        return store == Store.POSTGRES ? Map.of(DATABASE_URL, databaseUrl) : Map.of();
     }
 
     public Response get(String path, String bearer) {
@@ -162,13 +278,42 @@ public final class TestApp implements AutoCloseable {
         return post("/api/scans", Map.of("token", token), d.secret());
     }
 
-    /** A direct read-only look at the SQLite file, as an outside auditor would take. */
+    /**
+     * A connection of its own on the store (the SQLite file or the PostgreSQL database), as an
+     * operator or outside auditor with {@code sqlite3} or {@code psql} would have.
+     */
+    public Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection(databaseUrl);
+        if (store == Store.SQLITE) {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout = 5000");
+            }
+        }
+        return c;
+    }
+
+    /** A direct read-only look at the store (the first column of the first row), as an outside auditor would take. */
     public long count(String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("entrylog.db"));
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : -1;
         } catch (SQLException e) {
             throw new RuntimeException(e);
+        }
+    }
+
+    /** Waits (up to {@code limit}) for the server's start-up purge round to have finished. */
+    public void awaitStartupPurge(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (app.retentionJob().lastRun() == null) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the start-up purge did not run");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 

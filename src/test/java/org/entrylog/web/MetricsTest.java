@@ -5,21 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.entrylog.testing.BothStores;
 import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Device;
 import org.entrylog.testing.TestApp.Response;
 import org.entrylog.testing.TestApp.Visitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** `/metrics` speaks Prometheus and holds no id, name or token. */
+@BothStores
 class MetricsTest {
+    @Parameter
+    TestApp.Store store;
+
     @TempDir
     Path dir;
 
     @Test
     void metricsCountScansByOutcomeAndTimeRequestsByRouteTemplate() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             Visitor v = t.register("Zebulon", "01024681357");
             Device d = t.venueWithDevice("Cafe");
             String token = t.pass(v);
@@ -52,7 +58,7 @@ class MetricsTest {
 
     @Test
     void tabletsQueueReportsShowAsTheScansQueuedAndTheOldestQueuedScansAge() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             Device a = t.venueWithDevice("Cafe");
             Device b = t.venueWithDevice("Bar");
             String now = t.clock.instant().toString();
