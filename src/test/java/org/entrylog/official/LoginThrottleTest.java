@@ -7,20 +7,26 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.entrylog.testing.MutableClock;
+import org.entrylog.testing.BothStores;
 import org.entrylog.testing.TestApp;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** Sign-in throttling (docs/threat-model.md T30) and the equal answer for unknown users and wrong passwords. */
 @Tag("slow")
+@BothStores
 class LoginThrottleTest {
+    @Parameter
+    TestApp.Store store;
+
     @TempDir
     Path dir;
 
     @Test
     void tooManyFailuresForOneAccountAre429WithRetryAfterUntilTheWindowPasses() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             Officials.add(t, "kim");
             for (int i = 0; i < LoginThrottle.PER_ACCOUNT; i++) {
                 assertEquals(401, Officials.login(t, "kim", "wrong password " + i).status());
@@ -41,7 +47,7 @@ class LoginThrottleTest {
 
     @Test
     void unknownUsernamesAreThrottledLikeKnownOnes() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             for (int i = 0; i < LoginThrottle.PER_ACCOUNT; i++) {
                 assertEquals(401, Officials.login(t, "nobody", "wrong password " + i).status());
             }
@@ -53,7 +59,7 @@ class LoginThrottleTest {
 
     @Test
     void oneAddressSprayingManyUsernamesIsThrottled() {
-        try (TestApp t = new TestApp(dir)) {
+        try (TestApp t = TestApp.on(store, dir)) {
             for (int i = 0; i < LoginThrottle.PER_ADDRESS; i++) {
                 assertEquals(401, Officials.login(t, "user" + i, "wrong password").status());
             }
@@ -65,7 +71,7 @@ class LoginThrottleTest {
 
     @Test
     void ratesLimitsOffTurnsLoginThrottlingOff() {
-        try (TestApp t = new TestApp(dir, MutableClock.at("2026-03-02T09:00:00Z"), Map.of("ENTRYLOG_RATE_LIMITS", "off"))) {
+        try (TestApp t = TestApp.on(store, dir, MutableClock.at("2026-03-02T09:00:00Z"), Map.of("ENTRYLOG_RATE_LIMITS", "off"))) {
             Officials.add(t, "kim");
             for (int i = 0; i < LoginThrottle.PER_ACCOUNT + 5; i++) {
                 assertEquals(401, Officials.login(t, "kim", "wrong password " + i).status());
@@ -76,7 +82,7 @@ class LoginThrottleTest {
 
     @Test
     void anUnknownUserCostsAboutAsMuchTimeAsAWrongPassword() {
-        try (TestApp t = new TestApp(dir, MutableClock.at("2026-03-02T09:00:00Z"), Map.of("ENTRYLOG_RATE_LIMITS", "off"))) {
+        try (TestApp t = TestApp.on(store, dir, MutableClock.at("2026-03-02T09:00:00Z"), Map.of("ENTRYLOG_RATE_LIMITS", "off"))) {
             Officials.add(t, "kim");
             for (int i = 0; i < 3; i++) { // warm up
                 Officials.login(t, "kim", "wrong password");

@@ -16,6 +16,7 @@ import org.entrylog.chain.LogVerifier;
 import org.entrylog.common.Json;
 import org.entrylog.official.Officials;
 import org.entrylog.testing.MutableClock;
+import org.entrylog.testing.BothStores;
 import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Device;
 import org.entrylog.testing.TestApp.Response;
@@ -25,10 +26,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** Companions (0–9) on scans, batch items and manual entries, reported by traces, venue lists and CSV. */
 @Tag("slow")
+@BothStores
 class CompanionsTest {
+    @Parameter
+    TestApp.Store store;
+
     static final Instant T = Instant.parse("2026-03-02T12:00:00Z");
 
     @TempDir
@@ -38,7 +44,7 @@ class CompanionsTest {
     @BeforeEach
     void start() {
         // many passes of one visitor in a few seconds: the pass limit is not what is tested here
-        t = new TestApp(dir, MutableClock.at("2026-03-02T09:00:00Z"), Map.of("ENTRYLOG_RATE_LIMITS", "off"));
+        t = TestApp.on(store, dir, MutableClock.at("2026-03-02T09:00:00Z"), Map.of("ENTRYLOG_RATE_LIMITS", "off"));
     }
 
     @AfterEach

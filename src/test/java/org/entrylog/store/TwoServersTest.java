@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.entrylog.audit.AuditLog;
 import org.entrylog.chain.LogVerifier;
+import org.entrylog.official.LoginThrottle;
 import org.entrylog.official.Officials;
 import org.entrylog.retention.PurgeResult;
 import org.entrylog.scan.ScanStore;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two servers on one PostgreSQL database, as behind a load balancer: what one does, the other sees;
  * a token raced across both is used once; an official's session works on either; purges started on
- * both at once destroy each row once. Each server has its own data folder holding the same keys.
+ * both at once destroy each row once; sign-in failures on one count on the other. Each server has
+ * its own data folder holding the same keys.
  */
 @Tag("slow")
 class TwoServersTest {
@@ -186,6 +188,22 @@ class TwoServersTest {
         assertEquals(0, a.count("SELECT count(*) FROM scan_log"));
         assertEquals(0, a.count("SELECT count(*) FROM purge WHERE finished_at IS NULL OR outcome <> 'done'"));
         assertChainsVerify();
+    }
+
+    @Test
+    void signInFailuresOnOneServerCountOnTheOther(@TempDir Path dirC, @TempDir Path dirD) {
+        try (TestApp c = TestApp.on(TestApp.Store.POSTGRES, dirC, clock, Map.of())) {
+            Officials.add(c, "lee");
+            TestApp.copyKeys(dirC, dirD);
+            try (TestApp d = TestApp.on(TestApp.Store.POSTGRES, dirD, clock, c.sameStore())) {
+                for (int i = 0; i < LoginThrottle.PER_ACCOUNT; i++) {
+                    assertEquals(401, Officials.login(i % 2 == 0 ? c : d, "lee", "wrong password " + i).status());
+                }
+                Response limited = Officials.login(d, "lee", Officials.PASSWORD);
+                assertEquals(429, limited.status(), "guesses spread over the servers add up: " + limited.body());
+                assertEquals(429, Officials.login(c, "lee", Officials.PASSWORD).status());
+            }
+        }
     }
 
     private void assertChainsVerify() {

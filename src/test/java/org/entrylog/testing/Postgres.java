@@ -532,6 +532,20 @@ public final class Postgres {
         if (!Files.exists(base)) {
             return;
         }
+        // A cluster holds thousands of files; surefire kills a forked JVM whose shutdown hooks take
+        // too long, so the deletion runs as a process of its own that outlives this JVM if need be.
+        try {
+            Process rm = new ProcessBuilder("rm", "-rf", base.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (rm.waitFor(60, TimeUnit.SECONDS) && rm.exitValue() == 0) {
+                return;
+            }
+        } catch (IOException e) {
+            // no rm: delete from here
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         try (Stream<Path> paths = Files.walk(base)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
