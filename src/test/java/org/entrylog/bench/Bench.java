@@ -25,6 +25,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <ul>
  *   <li>{@code workloads=micro,http,queries} which to run (default all three); {@code scanprofile}
  *       (not in the default) profiles single scans, see {@link ScanProfile}</li>
+ *   <li>{@code stores} (not in the default): single-scan ingest on SQLite and PostgreSQL side by side,
+ *       {@code stores=sqlite,postgres servers=1,2 rawSeconds=10}, see {@link StoreCompare}</li>
  *   <li>{@code repeats=3} repeats of each figure; the report gives median and min–max</li>
  *   <li>{@code seconds=15 warmup=15} measured and warm-up seconds of each HTTP load</li>
  *   <li>{@code clients=32} concurrent HTTP clients; {@code visitors=512} registered for the load</li>
@@ -129,9 +131,20 @@ public final class Bench {
                 profile.run(r, report);
             }
         }
-        if (o.workloads().contains("queries")) {
-            for (long size : o.sizes()) {
-                new QueryWorkload(o, size).run(report);
+        try (StoreCompare stores = new StoreCompare(o)) {
+            if (o.workloads().contains("stores")) {
+                for (int r = 1; r <= o.repeats(); r++) {
+                    stores.run(r, report);
+                }
+            }
+            if (o.workloads().contains("queries")) {
+                for (long size : o.sizes()) {
+                    // stores= also applies here (default sqlite): each size on each store in turn
+                    for (String store : o.args().getOrDefault("stores", "sqlite").split(",")) {
+                        new QueryWorkload(o, size, store.trim().equals("postgres") ? stores.newDatabase() : null)
+                                .run(report);
+                    }
+                }
             }
         }
         String md = "# entrylog bench, " + started + "\n\n" + Machine.describe(o.work()) + "\nArguments: "

@@ -50,8 +50,16 @@ final class LogGenerator {
     private LogGenerator() {}
 
     static Meta ensure(Path dir, long rows) throws Exception {
+        return ensure(dir, rows, null);
+    }
+
+    /**
+     * As above, or, when {@code databaseUrl} is not null, into that (new, empty) PostgreSQL database,
+     * always generated afresh: batched inserts with the indexes in place, the day partitions made first.
+     */
+    static Meta ensure(Path dir, long rows, String databaseUrl) throws Exception {
         Path meta = dir.resolve(META);
-        if (Files.exists(meta)) {
+        if (databaseUrl == null && Files.exists(meta)) {
             JsonNode m = Json.MAPPER.readTree(meta.toFile());
             if (m.path("rows").asLong() == rows) {
                 return Json.MAPPER.treeToValue(m, Meta.class);
@@ -59,14 +67,15 @@ final class LogGenerator {
         }
         Bench.deleteTree(dir);
         Files.createDirectories(dir);
-        Meta made = generate(dir, rows);
+        Meta made = generate(dir, rows, databaseUrl);
         Files.writeString(meta, Json.write(made));
         return made;
     }
 
-    private static Meta generate(Path dir, long rows) throws Exception {
+    private static Meta generate(Path dir, long rows, String databaseUrl) throws Exception {
+        boolean pg = databaseUrl != null;
         Clock clock = Clock.systemUTC();
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.open(dir, databaseUrl, false)) {
             new OfficialAccounts(db, new Passwords(), clock).add(OFFICIAL, PASSWORD);
         }
         PhoneHasher hasher = PhoneHasher.forDataDir(dir);
@@ -81,14 +90,25 @@ final class LogGenerator {
         List<String> venueIds = new ArrayList<>();
         List<String> casePhones = new ArrayList<>();
         double indexSeconds;
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME))) {
-            try (Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(pg ? databaseUrl + "&reWriteBatchedInserts=true"
+                : "jdbc:sqlite:" + dir.resolve(Database.FILE_NAME))) {
+            List<String> indexes = new ArrayList<>();
+            if (pg) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET synchronous_commit = off"); // generation only
+                }
+                try (PreparedStatement day = c.prepareStatement("SELECT scan_log_day(?)")) {
+                    for (long at = start; at < now + Duration.ofDays(1).toMillis(); at += Duration.ofDays(1).toMillis()) {
+                        day.setLong(1, Math.min(at, now));
+                        day.executeQuery().close();
+                    }
+                }
+            } else try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA synchronous = OFF"); // generation only: the server opens with FULL
                 s.execute("PRAGMA cache_size = -1000000");
                 s.execute("PRAGMA temp_store = MEMORY");
             }
-            List<String> indexes = new ArrayList<>();
-            try (Statement s = c.createStatement();
+            if (!pg) try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
                          + " AND tbl_name = 'scan_log' AND sql IS NOT NULL")) {
                 while (rs.next()) {
@@ -169,9 +189,16 @@ final class LogGenerator {
                     ps.setLong(7, received);
                     ps.setInt(8, direction);
                     ps.setBytes(9, prev);
-                    ps.executeUpdate();
+                    if (pg) {
+                        ps.addBatch();
+                        if (seq % 1000 == 0 || seq == rows) {
+                            ps.executeBatch();
+                        }
+                    } else {
+                        ps.executeUpdate();
+                    }
                     prev = ScanStore.rowHash(seq, e, prev);
-                    if (seq % 1_000_000 == 0) {
+                    if (seq % 1_000_000 == 0 && !pg || seq % 100_000 == 0 && pg) {
                         c.commit();
                         System.out.printf("  generated %,d of %,d scans%n", seq, rows);
                     }
@@ -194,7 +221,25 @@ final class LogGenerator {
             indexSeconds = (System.nanoTime() - i0) / 1e9;
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                if (pg) {
+                    for (String t : List.of("venue", "device", "visitor")) {
+                        s.execute("SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), (SELECT max(id) FROM " + t + "))");
+                    }
+                    s.execute("ANALYZE");
+                } else {
+                    s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                }
+            }
+        }
+        if (pg) {
+            double secsPg = (System.nanoTime() - t0) / 1e9;
+            try (Connection c = DriverManager.getConnection(databaseUrl); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_database_size(current_database()),"
+                         + " (SELECT sum(pg_total_relation_size(i.inhrelid)) FROM pg_inherits i"
+                         + " WHERE i.inhparent = 'scan_log'::regclass)")) {
+                rs.next();
+                return new Meta(rows, now, venues, visitors, venueIds, casePhones, secsPg, indexSeconds,
+                        rs.getLong(1), (double) rs.getLong(2) / rows);
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;

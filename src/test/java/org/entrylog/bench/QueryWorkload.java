@@ -33,22 +33,32 @@ final class QueryWorkload {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The PostgreSQL database to generate the log into and query, or null for SQLite. */
+    private final String databaseUrl;
+
     QueryWorkload(Bench.Options o, long rows) {
+        this(o, rows, null);
+    }
+
+    QueryWorkload(Bench.Options o, long rows, String databaseUrl) {
         this.o = o;
         this.rows = rows;
+        this.databaseUrl = databaseUrl;
     }
 
     void run(Bench.Report report) throws Exception {
-        String label = String.format("%,d", rows);
-        Path dir = o.work().resolve("queries-" + rows);
+        boolean pg = databaseUrl != null;
+        String label = String.format("%,d", rows) + (pg ? ", postgres" : databaseUrl == null
+                && o.args().getOrDefault("stores", "sqlite").contains("postgres") ? ", sqlite" : "");
+        Path dir = o.work().resolve((pg ? "queries-pg-" : "queries-") + rows);
         System.out.println("contact queries at " + label + " scans (" + dir + ")");
-        LogGenerator.Meta meta = LogGenerator.ensure(dir, rows);
+        LogGenerator.Meta meta = LogGenerator.ensure(dir, rows, databaseUrl);
         report.note(label + " scans: " + meta.venues() + " venues, " + meta.visitors() + " visitors; generated in "
                 + Stats.fmt(meta.generationSeconds()) + " s (indexes " + Stats.fmt(meta.indexSeconds()) + " s); file "
                 + meta.fileBytes() / (1 << 20) + " MiB; scan_log with its indexes " + Stats.fmt(meta.scanBytesPerRow())
                 + " B/scan");
         long gen = meta.generatedAt();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME))) {
+        if (!pg) try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME))) {
             report.note(label + " plan, venue visits: " + LogGenerator.plan(c,
                     "SELECT s.scan_id, v.public_id, s.scanned_at, s.direction, v.sealed_identity FROM scan_log s"
                             + " JOIN visitor v ON v.id = s.visitor_id WHERE s.venue_id = ? AND s.scanned_at >= ?"
@@ -59,11 +69,12 @@ final class QueryWorkload {
         }
         // officials sign in with a second factor (issue 14): give the bench official a fresh one
         String totpUri;
-        try (org.entrylog.store.Database db = org.entrylog.store.Database.open(dir)) {
+        try (org.entrylog.store.Database db = org.entrylog.store.Database.open(dir, databaseUrl, false)) {
             totpUri = new org.entrylog.official.SecondFactors(db,
                     org.entrylog.official.TotpSecrets.forDataDir(dir)).enroll(LogGenerator.OFFICIAL);
         }
-        try (ServerProcess server = ServerProcess.start(dir, o.heap(), Map.of(), dir.resolve("server.log"))) {
+        try (ServerProcess server = ServerProcess.start(dir, o.heap(),
+                pg ? Map.of("ENTRYLOG_DATABASE_URL", databaseUrl) : Map.of(), dir.resolve("server.log"))) {
             report.add("server start incl. quick_check, " + label + " scans", "s", server.startSeconds);
             String base = server.base();
             String totp = org.entrylog.official.Totp.code(org.entrylog.official.Totp.secretOf(totpUri),
@@ -80,7 +91,7 @@ final class QueryWorkload {
                 long[] health = new long[o.queries()];
                 long visitRows = 0;
                 long contacts = 0;
-                for (int i = -300; i < o.queries(); i++) { // 300 warm-up requests of each first
+                for (int i = -warmupQueries(); i < o.queries(); i++) { // warm-up requests of each first (300)
                     // the trace first: a venue's visits are listed only within the window of a case visit that a
                     // trace under the same caseRef found there (VenueListRule), so the venue query takes one of them
                     String phone = meta.casePhones().get(rnd.nextInt(meta.casePhones().size()));
@@ -124,8 +135,8 @@ final class QueryWorkload {
                 report.add("trace p50, " + label + " scans", "ms", Stats.quantile(ts, 0.5) / 1e6);
                 report.add("trace p95, " + label + " scans", "ms", Stats.quantile(ts, 0.95) / 1e6);
                 long[] hs = Stats.sorted(health);
-                report.add("GET /health p50 in the same loop (the HTTP floor)", "ms", Stats.quantile(hs, 0.5) / 1e6);
-                report.add("GET /health p95 in the same loop", "ms", Stats.quantile(hs, 0.95) / 1e6);
+                report.add("GET /health p50 in the same loop (the HTTP floor), " + label + " scans", "ms", Stats.quantile(hs, 0.5) / 1e6);
+                report.add("GET /health p95 in the same loop, " + label + " scans", "ms", Stats.quantile(hs, 0.95) / 1e6);
                 report.note(label + " repeat " + r + ": " + Stats.fmt((double) visitRows / o.queries())
                         + " visits per venue answer, " + Stats.fmt((double) contacts / o.queries())
                         + " contacts per trace; server RSS " + Stats.fmt(server.rssMiB()) + " MiB");
@@ -143,11 +154,11 @@ final class QueryWorkload {
         SplittableRandom rnd = new SplittableRandom(11);
         PhoneHasher hasher = PhoneHasher.forDataDir(dir);
         PhoneNumbers phones = new PhoneNumbers("KR");
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.open(dir, databaseUrl, false)) {
             TraceService traces = new TraceService(db);
             long[] visits = new long[o.queries()];
             long[] trace = new long[o.queries()];
-            for (int i = -300; i < o.queries(); i++) {
+            for (int i = -warmupQueries(); i < o.queries(); i++) {
                 byte[] venue = Ids.decode(meta.venueIds().get(rnd.nextInt(meta.venueIds().size())), 16);
                 long from = gen - Duration.ofDays(1 + rnd.nextInt(13)).toMillis();
                 long t0 = System.nanoTime();
@@ -170,9 +181,16 @@ final class QueryWorkload {
             report.add("trace p95 in-process (SQL + assembly, no HTTP/audit), " + label + " scans", "ms",
                     Stats.quantile(Stats.sorted(trace), 0.95) / 1e6);
         }
-        RawCommits.Result raw = RawCommits.measure(dir, Duration.ofSeconds(3), 100_000);
-        report.add("durable commit on this disk p50 (the audit write's floor)", "ms", raw.p50Millis());
-        report.add("durable commit on this disk p99", "ms", raw.p99Millis());
+        RawCommits.Result raw = databaseUrl != null ? StoreCompare.pgRawCommits(databaseUrl, Duration.ofSeconds(3))
+                : RawCommits.measure(dir, Duration.ofSeconds(3), 100_000);
+        String store = databaseUrl != null ? ", postgres" : "";
+        report.add("durable commit on this disk p50 (the audit write's floor)" + store, "ms", raw.p50Millis());
+        report.add("durable commit on this disk p99" + store, "ms", raw.p99Millis());
+    }
+
+    /** Warm-up requests of each query before each repeat: {@code queryWarmup=} (default 300). */
+    private int warmupQueries() {
+        return Integer.parseInt(o.args().getOrDefault("queryWarmup", "300"));
     }
 
     private JsonNode call(HttpRequest.Builder b, String token) throws Exception {

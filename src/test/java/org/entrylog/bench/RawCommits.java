@@ -19,37 +19,51 @@ final class RawCommits {
 
     private RawCommits() {}
 
+    /** One durable single-row commit. */
+    @FunctionalInterface
+    interface Commit {
+        void run() throws Exception;
+    }
+
     static Result measure(Path dir, Duration time, int maxCommits) throws Exception {
         Path file = dir.resolve("raw-commits.db");
         Files.deleteIfExists(file);
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        long[] lat = new long[maxCommits];
-        int n = 0;
-        double secs;
+        Result r;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties())) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
             }
             byte[] row = new byte[100];
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO t(v) VALUES (?)")) {
-                long start = System.nanoTime();
-                long until = start + time.toNanos();
-                long t0 = start;
-                while (n < maxCommits && t0 < until) {
+                r = loop(time, maxCommits, () -> {
                     ps.setBytes(1, row);
                     ps.executeUpdate(); // autocommit: one transaction, one WAL fsync
-                    long t1 = System.nanoTime();
-                    lat[n++] = t1 - t0;
-                    t0 = t1;
-                }
-                secs = (t0 - start) / 1e9;
+                });
             }
         }
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             Files.deleteIfExists(dir.resolve("raw-commits.db" + suffix));
         }
+        return r;
+    }
+
+    /** Runs {@code commit} back to back for {@code time} (at most {@code maxCommits} times): its rate and latencies. */
+    static Result loop(Duration time, int maxCommits, Commit commit) throws Exception {
+        long[] lat = new long[maxCommits];
+        int n = 0;
+        long start = System.nanoTime();
+        long until = start + time.toNanos();
+        long t0 = start;
+        while (n < maxCommits && t0 < until) {
+            commit.run();
+            long t1 = System.nanoTime();
+            lat[n++] = t1 - t0;
+            t0 = t1;
+        }
+        double secs = (t0 - start) / 1e9;
         long[] sorted = Stats.sorted(java.util.Arrays.copyOf(lat, n));
         return new Result(n / secs, Stats.quantile(sorted, 0.5) / 1e6, Stats.quantile(sorted, 0.99) / 1e6);
     }

@@ -40,11 +40,16 @@ final class ScanFixture {
 
     /** A fresh data folder with {@code venues} venues; the server is not started yet. */
     ScanFixture(Path dir, int venues) throws Exception {
+        this(dir, venues, null);
+    }
+
+    /** As above, on the PostgreSQL database {@code databaseUrl} when it is not null (the folder then holds keys). */
+    ScanFixture(Path dir, int venues, String databaseUrl) throws Exception {
         this.dir = dir;
         Bench.deleteTree(dir);
         Files.createDirectories(dir);
         Clock clock = Clock.systemUTC();
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.open(dir, databaseUrl, false)) {
             VenueService vs = new VenueService(db, clock);
             for (int i = 0; i < venues; i++) {
                 enrollmentCodes.add(vs.add("Bench venue " + i, null).enrollmentCode());

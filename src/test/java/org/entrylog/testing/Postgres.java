@@ -138,6 +138,15 @@ public final class Postgres {
         return c.url(name);
     }
 
+    /**
+     * A cluster of its own (not the shared one), with {@code extraConf} lines appended to its
+     * settings, for the benchmarks; close it to stop and delete it.
+     */
+    public static Cluster privateCluster(String prefix, List<String> extraConf) {
+        assumeAvailable();
+        return Cluster.start(prefix, extraConf);
+    }
+
     private static synchronized Cluster sharedCluster() {
         if (shared == null) {
             assumeAvailable();
@@ -343,6 +352,13 @@ public final class Postgres {
                     "log_min_messages = warning",
                     "log_timezone = 'UTC'",
                     "timezone = 'UTC'");
+        }
+
+        /** A JDBC URL of a new, empty database on this cluster owned by the application role. */
+        public String newDatabase() {
+            String name = "db_" + DATABASES.incrementAndGet();
+            admin("CREATE DATABASE " + name + " OWNER " + APP_ROLE);
+            return url(name);
         }
 
         /** The JDBC URL of database {@code db} as the application role. */
