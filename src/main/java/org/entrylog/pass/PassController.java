@@ -57,7 +57,9 @@ public final class PassController {
         metrics.passIssued();
         ctx.header("Cache-Control", "no-store");
         Map<String, Object> body = Json.obj("token", token, "expiresAt", expires.toString());
-        if (!"false".equals(ctx.queryParam("qrPng"))) { // the pass page draws the code itself (issue 18)
+        // ?qrPng=false: for clients that draw the code themselves; the PNG is most of a pass's CPU, and our
+        // own pass page keeps it (faster on a mid-range phone: BENCHMARKS.md, "The pass page's QR code")
+        if (!"false".equals(ctx.queryParam("qrPng"))) {
             body.put("qrPng", qr.dataUrl(token));
         }
         Http.json(ctx, 201, body);

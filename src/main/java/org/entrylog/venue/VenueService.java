@@ -441,7 +441,7 @@ public final class VenueService {
         return n == null ? 0 : n;
     }
 
-    // ---- capacity and default stay (issue 16, p2-owner) ----
+    // ---- capacity and default stay (issue 16) ----
 
     /** How long an entry without an exit counts as inside when the venue sets no default stay. */
     public static final java.time.Duration DEFAULT_STAY = java.time.Duration.ofHours(3);
