@@ -86,7 +86,7 @@ public final class TabletController {
         Sessions.Session s = session(ctx);
         String venueId = ctx.pathParam("venueId");
         long now = clock.millis();
-        long midnight = LocalDate.now(clock).atStartOfDay(clock.getZone()).toInstant().toEpochMilli();
+        long midnight = startOfToday();
         List<TabletView> views = db.read(c -> {
             VenueService.Venue v = ownVenue(c, s, venueId);
             if (v == null) {
@@ -241,12 +241,13 @@ public final class TabletController {
 
     private long scansToday(VenueService.Tablet t) {
         long now = clock.millis();
-        long midnight = LocalDate.now(clock).atStartOfDay(clock.getZone()).toInstant().toEpochMilli();
-        return db.read(c -> {
-            Long n = org.entrylog.store.Sql.value(c, "SELECT count(*) FROM scan_log WHERE device_id = ?"
-                    + " AND scanned_at >= ? AND scanned_at < ?", t.id(), midnight, now + 1);
-            return n == null ? 0L : n;
-        });
+        long midnight = startOfToday();
+        return db.read(c -> ScanStore.countOfDevice(c, t.id(), midnight, now + 1));
+    }
+
+    /** Midnight of today in the server's zone: where "scans today" begins. */
+    private long startOfToday() {
+        return LocalDate.now(clock).atStartOfDay(clock.getZone()).toInstant().toEpochMilli();
     }
 
     private static String iso(Long millis) {

@@ -321,6 +321,13 @@ public final class ScanStore {
         return out;
     }
 
+    /** Scans by one tablet (internal id) with {@code from <= scanned_at < to}. */
+    public static long countOfDevice(Connection c, long deviceId, long from, long to) throws SQLException {
+        Long n = org.entrylog.store.Sql.value(c, "SELECT count(*) FROM scan_log WHERE device_id = ?"
+                + " AND scanned_at >= ? AND scanned_at < ?", deviceId, from, to);
+        return n == null ? 0L : n;
+    }
+
     /** Distinct tablets with a scan at or after {@code since} (by {@code scan_log_time}): a count, no ids. */
     public static long devicesScanningSince(Connection c, long since) throws SQLException {
         Long n = Sql.value(c, "SELECT count(DISTINCT device_id) FROM scan_log WHERE scanned_at >= ?", since);
