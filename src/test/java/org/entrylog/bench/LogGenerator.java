@@ -90,8 +90,10 @@ final class LogGenerator {
         List<String> venueIds = new ArrayList<>();
         List<String> casePhones = new ArrayList<>();
         double indexSeconds;
-        try (Connection c = DriverManager.getConnection(pg ? databaseUrl + "&reWriteBatchedInserts=true"
-                : "jdbc:sqlite:" + dir.resolve(Database.FILE_NAME))) {
+        org.sqlite.SQLiteConfig lite = new org.sqlite.SQLiteConfig();
+        lite.setGetGeneratedKeys(false); // else sqlite-jdbc prepares "SELECT last_insert_rowid()" after every INSERT
+        try (Connection c = pg ? DriverManager.getConnection(databaseUrl + "&reWriteBatchedInserts=true")
+                : DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME), lite.toProperties())) {
             List<String> indexes = new ArrayList<>();
             if (pg) {
                 try (Statement s = c.createStatement()) {
@@ -107,10 +109,16 @@ final class LogGenerator {
                 s.execute("PRAGMA synchronous = OFF"); // generation only: the server opens with FULL
                 s.execute("PRAGMA cache_size = -1000000");
                 s.execute("PRAGMA temp_store = MEMORY");
+                s.execute("PRAGMA threads = 2"); // CREATE INDEX may sort on the second core
+                // No journal while generating (every page would be written twice, to the WAL and then the
+                // file: 70 GB at 200 M rows); WAL again at the end, as the server requires
+                s.execute("PRAGMA journal_mode = DELETE");
+                s.execute("PRAGMA journal_mode = OFF");
             }
             if (!pg) try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
-                         + " AND tbl_name = 'scan_log' AND sql IS NOT NULL")) {
+                         + " AND tbl_name IN ('scan_log', 'visitor') AND sql IS NOT NULL AND name <> 'scan_log_time'")) {
+                // scan_log_time stays: rows are made in time order, so it only ever grows at its end
                 while (rs.next()) {
                     indexes.add(rs.getString(2));
                 }
@@ -156,7 +164,11 @@ final class LogGenerator {
                         phoneHash = bytes(rnd, 32);
                     }
                     v.setLong(1, i);
-                    v.setBytes(2, bytes(rnd, 16));
+                    // random, but made in ascending order so the UNIQUE index on it (which cannot be dropped
+                    // while generating) grows at its end: 20 M random inserts into it took most of an hour
+                    byte[] publicId = bytes(rnd, 16);
+                    java.nio.ByteBuffer.wrap(publicId).putInt(0, (int) (i * (0xFFFF_FFFFL / (visitors + CASES + 1))));
+                    v.setBytes(2, publicId);
                     v.setBytes(3, bytes(rnd, 100)); // the size of an HPKE-sealed {"name","phone"}
                     v.setBytes(4, phoneHash);
                     v.setBytes(5, bytes(rnd, 32));
@@ -200,7 +212,8 @@ final class LogGenerator {
                     prev = ScanStore.rowHash(seq, e, prev);
                     if (seq % 1_000_000 == 0 && !pg || seq % 100_000 == 0 && pg) {
                         c.commit();
-                        System.out.printf("  generated %,d of %,d scans%n", seq, rows);
+                        System.out.printf("  generated %,d of %,d scans in %.0f s%n", seq, rows,
+                                (System.nanoTime() - t0) / 1e9);
                     }
                 }
             }
@@ -227,7 +240,7 @@ final class LogGenerator {
                     }
                     s.execute("ANALYZE");
                 } else {
-                    s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                    s.execute("PRAGMA journal_mode = WAL");
                 }
             }
         }

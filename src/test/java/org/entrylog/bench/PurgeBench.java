@@ -50,6 +50,15 @@ public final class PurgeBench {
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("inplace")) {
+            // A log made by LogGenerator (workloads=queries): its oldest day purged where it lies, as the
+            // hourly job would a day after the generation. Destroys that day: run it last.
+            Path dir = Path.of(args[1]);
+            long generatedAt = org.entrylog.common.Json.MAPPER.readTree(dir.resolve("bench-generated.json").toFile())
+                    .path("generatedAt").asLong();
+            System.out.println("in place: " + run(dir, Instant.ofEpochMilli(generatedAt).plus(Duration.ofDays(1))));
+            return;
+        }
         Path root = Path.of(args.length > 0 ? args[0] : "/tmp/entrylog-bench");
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int perDay = args.length > 2 ? Integer.parseInt(args[2]) : 1_500_000;
@@ -66,7 +75,7 @@ public final class PurgeBench {
             Files.createDirectories(dir);
             Files.copy(template.resolve(Database.FILE_NAME), dir.resolve(Database.FILE_NAME),
                     StandardCopyOption.REPLACE_EXISTING);
-            String line = run(dir);
+            String line = run(dir, DAY0.plus(Duration.ofDays(1 + 28))); // cut-off = the start of day 1
             System.out.println("run " + r + ": " + line);
             lines.add(line);
         }
@@ -74,8 +83,7 @@ public final class PurgeBench {
         lines.forEach(System.out::println);
     }
 
-    private static String run(Path dir) throws Exception {
-        Instant asOf = DAY0.plus(Duration.ofDays(1 + 28)); // cut-off = the start of day 1
+    private static String run(Path dir, Instant asOf) throws Exception {
         try (Database db = Database.open(dir)) {
             WriteQueue writes = new WriteQueue(db).start();
             Purger purger = new Purger(db, Purger.queued(writes), RetentionPolicy.ofDays(28),
