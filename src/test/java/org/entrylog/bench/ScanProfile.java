@@ -143,6 +143,12 @@ final class ScanProfile {
                 report.add("scan p99 (" + tag + ")", "ms", r.millis(0.99));
             }
             w.await();
+            // the disk's raw durable commit rate right after the window, on the same disk, server idle:
+            // single-scan ingest is judged against it in the same run (target ≥ 1.0×)
+            RawCommits.Result raw = RawCommits.measure(fx.dir, Duration.ofSeconds(5), 1_000_000);
+            double rate = accepted / (double) o.seconds();
+            report.add("raw durable commits/s (" + tag + ")", "commits/s", raw.commitsPerSecond());
+            report.add("single-scan ingest ÷ raw durable commits (" + tag + ")", "×", rate / raw.commitsPerSecond());
             Map<String, Double> byGroup = w.cpuByGroup();
             double total = byGroup.values().stream().mapToDouble(Double::doubleValue).sum();
             report.add("server CPU per accepted scan (" + tag + ")", "µs", total * 1e6 / accepted);
