@@ -121,6 +121,8 @@ public final class Entrylog implements AutoCloseable {
     private final RetentionJob retentionJob;
     private Javalin server;
     private Tls.Material tls;
+    /** What the background check of a large file found wrong with it, or null (see {@link #checkLargeFile}). */
+    private volatile String damaged;
 
     private Entrylog(Config config, Clock clock) {
         this.config = config;
@@ -221,7 +223,7 @@ public final class Entrylog implements AutoCloseable {
                 config.retentionDays(), max, limits.address(), venueLists);
         var purposes = new PurposeController(officials, venueLists, db, clock, max);
         List<Route> r = new ArrayList<>();
-        r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, 200, health())));
+        r.add(new Route("GET", "/health", Role.ANYONE, ctx -> Http.json(ctx, damaged == null ? 200 : 503, health())));
         r.add(new Route("GET", "/metrics", Role.ANYONE, metrics::scrape));
         r.add(new Route("GET", "/openapi.json", Role.ANYONE, WebServer.resource("/openapi.json", "application/json")));
         r.add(new Route("GET", "/api/keys", Role.ANYONE, passes::keys));
@@ -302,12 +304,36 @@ public final class Entrylog implements AutoCloseable {
     }
 
     /**
+     * The whole-file {@code quick_check} of a file too large to check before starting
+     * ({@link Database#START_CHECK_MAX_BYTES}), run once in the background: when it finds damage,
+     * every write is refused from then on (503), {@code /health} answers 503 {@code "damaged"} and the
+     * log says so (docs/threat-model.md T25: read-only with an alarm).
+     */
+    private void checkLargeFile() {
+        long t0 = System.nanoTime();
+        LOG.info("checking the whole database file in the background (too large to check before starting)");
+        String problem = db.checkWholeFile();
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        if (problem == null) {
+            LOG.info("database file checked in the background: ok ({} s)", seconds);
+            return;
+        }
+        damaged = problem;
+        writes.halt("The database file is damaged; nothing more is written. The operator must restore a backup.");
+        LOG.error("The database file {} is DAMAGED ({}), found by the background check after {} s. Writes are refused "
+                + "from now on; stop the server and restore a backup.", db.file(), problem, seconds);
+    }
+
+    /**
      * {@code /health}: {@code "status":"ok"} plus what proves retention to an operator — the
      * retention period, the newest purge (counts and instants only) and the oldest entry held.
      */
     private Map<String, Object> health() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", "ok");
+        m.put("status", damaged == null ? "ok" : "damaged");
+        if (damaged != null) {
+            m.put("error", "The database file is damaged; writes are refused. Stop the server and restore a backup.");
+        }
         m.put("retentionDays", config.retentionDays());
         PurgeLog.Status purges = db.read(PurgeLog::status);
         m.put("purges", purges.purges());
@@ -323,6 +349,12 @@ public final class Entrylog implements AutoCloseable {
      * the retention job, whose first purge runs at once (a restored old backup is purged at start).
      */
     public int start() {
+        if (db.wholeFileCheckDeferred()) {
+            Thread check = new Thread(this::checkLargeFile, "entrylog-file-check");
+            check.setDaemon(true);
+            check.setPriority(Thread.MIN_PRIORITY);
+            check.start();
+        }
         writes.execute(receipts::issueMissing); // a purge whose process died before its receipt gets one now
         new PhoneIndexMigration(db, writes, phoneHasher).run(); // issue 14: HMAC rows to Argon2id, before any trace
         // asks every minute (one indexed read) so a checkpoint follows within a minute of falling due

@@ -48,6 +48,14 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final int BUSY_TIMEOUT_MS = 5000;
     private static final int READERS = 4;
+    /**
+     * The largest file whose whole {@code quick_check} runs before the server starts (1 GiB: seconds).
+     * A larger file is checked the same way in the background once the server runs
+     * ({@link #checkWholeFile}): at 200 M scans (35 GB) the check reads the file in b-tree order at
+     * a few MB/s and would keep the server down for about an hour (BENCHMARKS.md). The system property
+     * {@code entrylog.startCheckMaxBytes} changes it, for tests.
+     */
+    public static final long START_CHECK_MAX_BYTES = 1L << 30;
 
     private final Path file;
     private final Dialect dialect;
@@ -55,6 +63,8 @@ public final class Database implements AutoCloseable {
     private final DatabaseUrl url;
     private volatile Connection writer;
     private final BlockingQueue<Connection> readers;
+    /** The whole-file check was left for after the start (a large file): see {@link #checkWholeFile}. */
+    private boolean wholeFileCheckDeferred;
 
     private Database(Path file, Dialect dialect, DatabaseUrl url, Connection writer, BlockingQueue<Connection> readers) {
         this.file = file;
@@ -161,9 +171,11 @@ public final class Database implements AutoCloseable {
             Files.createDirectories(dataDir);
             Path file = dataDir.resolve(FILE_NAME);
             boolean existed = Files.exists(file) && Files.size(file) > 0;
+            long maxBytes = Long.getLong("entrylog.startCheckMaxBytes", START_CHECK_MAX_BYTES);
+            boolean deferCheck = fullCheck && existed && Files.size(file) > maxBytes;
             Connection w = StatementCache.wrap(connect(file, false));
             try {
-                checkHealthy(w, file, existed, fullCheck);
+                checkHealthy(w, file, existed, fullCheck && !deferCheck);
                 // Only now, with the file known to be ours (or new), may anything be written to it:
                 // switching to WAL rewrites the header, which must not happen to a foreign file.
                 useWal(w);
@@ -178,7 +190,9 @@ public final class Database implements AutoCloseable {
                 pool.add(StatementCache.wrap(connect(file, true)));
             }
             FilePermissions.ownerOnly(file);
-            return new Database(file, Dialect.SQLITE, null, w, pool);
+            Database db = new Database(file, Dialect.SQLITE, null, w, pool);
+            db.wholeFileCheckDeferred = deferCheck;
+            return db;
         } catch (SQLException | IOException e) {
             if (e instanceof org.sqlite.SQLiteException se && se.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_NOTADB) {
                 throw new StoreException("The file " + dataDir.resolve(FILE_NAME) + " is not a database (not SQLite, or "
@@ -281,6 +295,25 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("The database " + file + " cannot be read (" + e.getMessage()
                     + "). Refusing to start; the file was left untouched.", e);
+        }
+    }
+
+    /** Whether the whole-file check of a large file was left for {@link #checkWholeFile}, after the start. */
+    public boolean wholeFileCheckDeferred() {
+        return wholeFileCheckDeferred;
+    }
+
+    /**
+     * {@code PRAGMA quick_check} over the whole file on a connection of its own (read-only, so it holds
+     * no pooled reader and blocks no writer): null when the file is sound, else what is wrong.
+     */
+    public String checkWholeFile() {
+        try (Connection c = connect(file, true); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+            String result = rs.next() ? rs.getString(1) : "no answer";
+            return "ok".equals(result) ? null : result;
+        } catch (SQLException e) {
+            return e.getMessage();
         }
     }
 

@@ -110,6 +110,8 @@ public final class WriteQueue implements AutoCloseable {
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread thread;
     private volatile boolean running = true;
+    /** Set when the database was found damaged while running: every write is refused from then on. */
+    private volatile StoreUnavailable halted;
 
     public WriteQueue(Database db) {
         this(db, java.time.Duration.ofSeconds(ANSWER_TIMEOUT_SECONDS));
@@ -133,10 +135,20 @@ public final class WriteQueue implements AutoCloseable {
         return submit(task).await();
     }
 
+    /**
+     * Refuses every write submitted from now on with {@code reason} (503): the database is damaged and
+     * must not be written to (docs/threat-model.md T25: read-only with an alarm). Reads go on.
+     */
+    public void halt(String reason) {
+        halted = new StoreUnavailable(reason);
+    }
+
     public <T> Pending<T> submit(Task<T> task) {
         CompletableFuture<T> answer = new CompletableFuture<>();
         Job<T> job = new Job<>(task, answer, new java.util.concurrent.atomic.AtomicInteger(Job.QUEUED));
-        if (!running) {
+        if (halted != null) {
+            answer.completeExceptionally(halted);
+        } else if (!running) {
             answer.completeExceptionally(new StoreUnavailable("The server is shutting down."));
         } else if (!queue.offer(job)) {
             answer.completeExceptionally(new StoreUnavailable("Too many writes waiting; try again."));

@@ -255,6 +255,54 @@ class StorageFaultTest {
     }
 
     @Test
+    void aLargeFileIsCheckedAfterTheStartAndDamageFoundThereStopsEveryWrite() throws Exception {
+        Device d;
+        Visitor v;
+        try (TestApp t = app()) {
+            v = t.register("Large", "01011117777");
+            d = t.venueWithDevice("Cafe");
+            for (int i = 0; i < 400; i++) {
+                t.scan(d, t.pass(v));
+            }
+        }
+        Path db = dir.resolve("entrylog.db");
+        // scramble one leaf page of scan_log in the middle: nothing at start-up reads it, quick_check does
+        long page;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pageno FROM dbstat WHERE name = 'scan_log' AND pagetype = 'leaf'"
+                     + " ORDER BY pageno")) {
+            List<Long> leaves = new ArrayList<>();
+            while (rs.next()) {
+                leaves.add(rs.getLong(1));
+            }
+            assertTrue(leaves.size() > 4, "scan_log spans several leaf pages: " + leaves);
+            page = leaves.get(leaves.size() / 2);
+        }
+        byte[] bytes = snapshot(db);
+        Random r = new Random(13);
+        for (int i = 0; i < 4096; i++) {
+            bytes[(int) ((page - 1) * 4096) + i] = (byte) r.nextInt(256);
+        }
+        Files.write(db, bytes);
+        System.setProperty("entrylog.startCheckMaxBytes", "0"); // every file counts as large: checked after the start
+        try (TestApp t = app()) {
+            Response health = t.get("/health", null);
+            for (int i = 0; i < 300 && health.status() == 200; i++) {
+                Thread.sleep(100);
+                health = t.get("/health", null);
+            }
+            assertEquals(503, health.status(), health.body());
+            assertEquals("damaged", health.text("status"));
+            Response scan = t.scan(d, t.pass(v));
+            assertEquals(503, scan.status(), scan.body());
+            assertEquals("unavailable", scan.text("error"));
+            assertEquals(503, t.post("/api/visitors", Map.of("name", "After", "phone", "01011118888"), null).status());
+        } finally {
+            System.clearProperty("entrylog.startCheckMaxBytes");
+        }
+    }
+
+    @Test
     void aDatabaseFromANewerEntrylogIsRefusedAndLeftUntouched() throws Exception {
         try (TestApp t = app()) {
             t.register("Newer", "01011116666");
