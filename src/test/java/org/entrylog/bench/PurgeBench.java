@@ -103,6 +103,12 @@ public final class PurgeBench {
             probe.stop.set(true);
             t.join();
             writes.close();
+            // the purge's figures first: on a 200 M-row log the verification after it takes a long time
+            System.out.printf("purge %d ms (%d scans, %d visitors, %d token uses); probe writes during purge %d,"
+                            + " max wait %.1f ms, p99 %.1f ms, median %.1f ms; before purge max %.1f ms, median %.1f ms%n",
+                    purgeMs, r.purgedScans(), r.purgedVisitors(), r.purgedTokenUses(), probe.during.length(),
+                    probe.during.max(), probe.during.pct(0.99), probe.during.pct(0.5), probe.before.max(),
+                    probe.before.pct(0.5));
             long v0 = System.nanoTime();
             LogVerifier.Result check = db.read(ScanStore::verify);
             long verifyMs = (System.nanoTime() - v0) / 1_000_000;
