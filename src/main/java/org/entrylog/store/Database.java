@@ -52,8 +52,8 @@ public final class Database implements AutoCloseable {
      * The largest file whose whole {@code quick_check} runs before the server starts (1 GiB: seconds).
      * A larger file is checked the same way in the background once the server runs
      * ({@link #checkWholeFile}): at 200 M scans (35 GB) the check reads the file in b-tree order at
-     * a few MB/s and would keep the server down for about an hour (BENCHMARKS.md). The system property
-     * {@code entrylog.startCheckMaxBytes} changes it, for tests.
+     * 6–20 MB/s from this project's disk and would keep the server down for up to an hour
+     * (BENCHMARKS.md). The system property {@code entrylog.startCheckMaxBytes} changes it, for tests.
      */
     public static final long START_CHECK_MAX_BYTES = 1L << 30;
 
@@ -305,7 +305,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * {@code PRAGMA quick_check} over the whole file on a connection of its own (read-only, so it holds
-     * no pooled reader and blocks no writer): null when the file is sound, else what is wrong.
+     * no pooled reader and blocks no writer; the WAL cannot be reset while its snapshot is open, so it
+     * grows by what is written meanwhile): null when the file is sound, else what is wrong.
      */
     public String checkWholeFile() {
         try (Connection c = connect(file, true); Statement s = c.createStatement();
