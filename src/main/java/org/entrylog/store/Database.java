@@ -170,9 +170,9 @@ public final class Database implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             Path file = dataDir.resolve(FILE_NAME);
-            boolean existed = Files.exists(file) && Files.size(file) > 0;
-            long maxBytes = Long.getLong("entrylog.startCheckMaxBytes", START_CHECK_MAX_BYTES);
-            boolean deferCheck = fullCheck && existed && Files.size(file) > maxBytes;
+            long size = Files.exists(file) ? Files.size(file) : 0;
+            boolean existed = size > 0;
+            boolean deferCheck = fullCheck && size > Long.getLong("entrylog.startCheckMaxBytes", START_CHECK_MAX_BYTES);
             Connection w = StatementCache.wrap(connect(file, false));
             try {
                 checkHealthy(w, file, existed, fullCheck && !deferCheck);

@@ -104,21 +104,18 @@ public final class PurgeBench {
             t.join();
             writes.close();
             // the purge's figures first: on a 200 M-row log the verification after it takes a long time
-            System.out.printf("purge %d ms (%d scans, %d visitors, %d token uses); probe writes during purge %d,"
-                            + " max wait %.1f ms, p99 %.1f ms, median %.1f ms; before purge max %.1f ms, median %.1f ms%n",
+            String purged = String.format("purge %d ms (%d scans, %d visitors, %d token uses); probe writes during purge"
+                            + " %d, max wait %.1f ms, p99 %.1f ms, median %.1f ms; before purge max %.1f ms, median %.1f ms",
                     purgeMs, r.purgedScans(), r.purgedVisitors(), r.purgedTokenUses(), probe.during.length(),
                     probe.during.max(), probe.during.pct(0.99), probe.during.pct(0.5), probe.before.max(),
                     probe.before.pct(0.5));
+            System.out.println(purged);
             long v0 = System.nanoTime();
             LogVerifier.Result check = db.read(ScanStore::verify);
             long verifyMs = (System.nanoTime() - v0) / 1_000_000;
-            return String.format("purge %d ms (%d scans, %d visitors, %d token uses); probe writes during purge %d,"
-                            + " max wait %.1f ms, p99 %.1f ms, median %.1f ms; before purge max %.1f ms, median %.1f ms;"
-                            + " file %.0f -> %.0f MB; verify ok=%s cuts=%d entries=%d in %d ms",
-                    purgeMs, r.purgedScans(), r.purgedVisitors(), r.purgedTokenUses(), probe.during.length(),
-                    probe.during.max(), probe.during.pct(0.99), probe.during.pct(0.5), probe.before.max(),
-                    probe.before.pct(0.5), sizeBefore / 1e6, Files.size(db.file()) / 1e6, check.ok(),
-                    check.purgeCuts(), check.entries(), verifyMs);
+            return String.format("%s; file %.0f -> %.0f MB; verify ok=%s cuts=%d entries=%d in %d ms", purged,
+                    sizeBefore / 1e6, Files.size(db.file()) / 1e6, check.ok(), check.purgeCuts(), check.entries(),
+                    verifyMs);
         }
     }
 
