@@ -40,8 +40,10 @@ final class Reclaimer {
             return;
         }
         try {
+            long t0 = System.nanoTime();
             long freed = 0;
             while (true) {
+                writes.pace();
                 long[] r = writes.transaction(c -> {
                     long before = freePages(c);
                     if (before == 0) {
@@ -57,9 +59,11 @@ final class Reclaimer {
                     break;
                 }
             }
+            long t1 = System.nanoTime();
             int[] cp = checkpoint();
-            LOG.info("retention: {} free pages returned; WAL checkpoint {}", freed,
-                    cp[0] == 0 ? "complete, WAL truncated" : "busy (will be retried by the next purge)");
+            LOG.info("retention: {} free pages returned in {} ms; WAL checkpoint {} in {} ms", freed,
+                    (t1 - t0) / 1_000_000, cp[0] == 0 ? "complete, WAL truncated" : "busy (will be retried by the next purge)",
+                    (System.nanoTime() - t1) / 1_000_000);
         } catch (RuntimeException e) {
             // The deletions are committed and the purge is closed; a later purge reclaims the space.
             LOG.warn("retention: vacuum or checkpoint after the purge failed: {}", e.getMessage());

@@ -54,9 +54,10 @@ public final class PurgeBench {
             // A log made by LogGenerator (workloads=queries): its oldest day purged where it lies, as the
             // hourly job would a day after the generation. Destroys that day: run it last.
             Path dir = Path.of(args[1]);
+            int day = args.length > 2 ? Integer.parseInt(args[2]) : 1; // 2: the second oldest day, once the first went
             long generatedAt = org.entrylog.common.Json.MAPPER.readTree(dir.resolve("bench-generated.json").toFile())
                     .path("generatedAt").asLong();
-            System.out.println("in place: " + run(dir, Instant.ofEpochMilli(generatedAt).plus(Duration.ofDays(1))));
+            System.out.println("in place: " + run(dir, Instant.ofEpochMilli(generatedAt).plus(Duration.ofDays(day))));
             return;
         }
         Path root = Path.of(args.length > 0 ? args[0] : "/tmp/entrylog-bench");
@@ -94,8 +95,9 @@ public final class PurgeBench {
             Thread t = new Thread(probe, "probe");
             t.start();
             Thread.sleep(3000);
-            probe.mark(); // what came before is the baseline
             long t0 = System.nanoTime();
+            probe.start = t0;
+            probe.mark(); // what came before is the baseline
             PurgeResult r = purger.purge(asOf, Duration.ZERO);
             long purgeMs = (System.nanoTime() - t0) / 1_000_000;
             probe.mark();
@@ -110,6 +112,7 @@ public final class PurgeBench {
                     probe.during.max(), probe.during.pct(0.99), probe.during.pct(0.5), probe.before.max(),
                     probe.before.pct(0.5));
             System.out.println(purged);
+            System.out.println(probe.longWaits());
             long v0 = System.nanoTime();
             LogVerifier.Result check = db.read(ScanStore::verify);
             long verifyMs = (System.nanoTime() - v0) / 1_000_000;
@@ -126,6 +129,10 @@ public final class PurgeBench {
         final AtomicBoolean stop = new AtomicBoolean();
         final Samples before = new Samples();
         final Samples during = new Samples();
+        /** Waits during the purge over {@link #LONG_MS}: {seconds after the purge began, milliseconds}. */
+        final List<double[]> long_ = java.util.Collections.synchronizedList(new ArrayList<>());
+        static final double LONG_MS = 50;
+        volatile long start;
         volatile int phase;
 
         Probe(WriteQueue writes, Instant at) {
@@ -135,6 +142,22 @@ public final class PurgeBench {
 
         void mark() {
             phase++;
+        }
+
+        /** When the long waits came (to set beside the purge's log: its deletions, vacuum and checkpoint). */
+        String longWaits() {
+            List<double[]> w;
+            synchronized (long_) {
+                w = new ArrayList<>(long_);
+            }
+            StringBuilder b = new StringBuilder(String.format("waits over %.0f ms during the purge: %d", LONG_MS,
+                    w.size()));
+            w.sort((x, y) -> Double.compare(y[1], x[1]));
+            for (int i = 0; i < Math.min(20, w.size()); i++) {
+                b.append(String.format(i == 0 ? "; longest at " : ", ")).append(String.format("%.0f ms at %.1f s",
+                        w.get(i)[1], w.get(i)[0]));
+            }
+            return b.toString();
         }
 
         @Override
@@ -152,6 +175,9 @@ public final class PurgeBench {
                     before.add(ms);
                 } else if (p == 1 && phase == 1) {
                     during.add(ms);
+                    if (ms > LONG_MS) {
+                        long_.add(new double[] {(s - start) / 1e9, ms});
+                    }
                 }
             }
         }
