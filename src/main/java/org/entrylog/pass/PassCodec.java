@@ -35,6 +35,10 @@ public final class PassCodec {
 
     private final SigningKeys keys;
     private final SecretKeySpec pseudonymKey;
+    /** Passes signed by {@link #issue}, until they expire: their scans skip the signature check. */
+    private final IssuedPasses issued;
+    /** Signature checks {@link #verify} ran (tests). */
+    private final java.util.concurrent.atomic.LongAdder signatureChecks = new java.util.concurrent.atomic.LongAdder();
     /** Cipher.getInstance looks the provider up every time; profiling showed it costing more than the signature check. */
     private static final ThreadLocal<Cipher> AES_CTR = ThreadLocal.withInitial(() -> {
         try {
@@ -45,8 +49,17 @@ public final class PassCodec {
     });
 
     public PassCodec(SigningKeys keys, byte[] pseudonymKey) {
+        this(keys, pseudonymKey, IssuedPasses.DEFAULT_CAPACITY);
+    }
+
+    /** Remembering at most {@code remembered} signed passes (0: none; every scan checks the signature). */
+    public PassCodec(SigningKeys keys, byte[] pseudonymKey, int remembered) {
+        if (remembered < 0) {
+            throw new IllegalArgumentException("remembered must not be negative");
+        }
         this.keys = keys;
         this.pseudonymKey = new SecretKeySpec(pseudonymKey, "AES");
+        this.issued = new IssuedPasses(remembered);
     }
 
     /** The pseudonym key of a data folder, made on first use (owner-only). */
@@ -75,6 +88,7 @@ public final class PassCodec {
         byte[] raw = PassToken.body(key.kidBytes(), tokenId, crypt(tokenId, visitorId), iat, iat + ttlSeconds);
         byte[] sig = SigningKeys.sign(key, raw, 0, PassToken.SIGNED_LENGTH);
         System.arraycopy(sig, 0, raw, PassToken.SIGNED_LENGTH, sig.length);
+        issued.remember(raw, iat + ttlSeconds, iat);
         return Ids.encode(raw);
     }
 
@@ -98,7 +112,9 @@ public final class PassCodec {
 
     /**
      * Parses and checks a pass: the signature is checked, with the key named by its kid and the
-     * fixed algorithm, before any field is trusted (docs/threat-model.md T3–T5). Times are checked by the caller.
+     * fixed algorithm, before any field is trusted (docs/threat-model.md T3–T5), unless these exact
+     * bytes are a pass this codec signed and still remembers ({@link IssuedPasses}: the same answer,
+     * without the Ed25519 arithmetic). Times are checked by the caller.
      *
      * @throws ApiException {@code token_malformed} (400) or {@code token_bad_signature} (422)
      */
@@ -107,8 +123,11 @@ public final class PassCodec {
         byte[] kid = PassToken.slice(raw, 1, 6);
         SigningKeys.Key key = keys.byKidBytes(kid).orElseThrow(PassCodec::badSignature);
         byte[] sig = PassToken.slice(raw, PassToken.SIGNED_LENGTH, 64);
-        if (!SigningKeys.verify(key.publicKey(), raw, 0, PassToken.SIGNED_LENGTH, sig)) {
-            throw badSignature();
+        if (!issued.signedHere(raw)) {
+            signatureChecks.increment();
+            if (!SigningKeys.verify(key.publicKey(), raw, 0, PassToken.SIGNED_LENGTH, sig)) {
+                throw badSignature();
+            }
         }
         ByteBuffer b = ByteBuffer.wrap(raw, 39, 16);
         long iat = b.getLong(); // for a slot pass (version 2): notBefore
@@ -123,10 +142,20 @@ public final class PassCodec {
         if (key.retiredAt() != null && signedNoEarlierThan > key.retiredAt().getEpochSecond()) {
             throw badSignature();
         }
-        byte[] tokenId = PassToken.slice(raw, 7, 16);
+        byte[] tokenId = PassToken.slice(raw, PassToken.TOKEN_ID_OFFSET, 16);
         byte[] visitorId = crypt(tokenId, PassToken.slice(raw, 23, 16));
         return new PassToken(kid, tokenId, visitorId, slot ? null : Instant.ofEpochSecond(iat),
                 Instant.ofEpochSecond(exp), Instant.ofEpochSecond(iat));
+    }
+
+    /** How many passes {@link #verify} checked by their signature (tests). */
+    long signatureChecks() {
+        return signatureChecks.sum();
+    }
+
+    /** How many signed passes it remembers now (tests). */
+    int remembered() {
+        return issued.size();
     }
 
     private static ApiException badSignature() {

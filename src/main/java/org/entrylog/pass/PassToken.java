@@ -40,6 +40,8 @@ public record PassToken(byte[] kid, byte[] tokenId, byte[] visitorId, Instant is
     /** A slot pass of an offline bundle: bytes 39–46 are {@code notBefore}. */
     public static final int VERSION_SLOT = 2;
     public static final int SIGNED_LENGTH = 55;
+    /** Where the 16 random bytes of the token id begin (after the version and the 6-byte key id). */
+    static final int TOKEN_ID_OFFSET = 7;
     public static final int LENGTH = SIGNED_LENGTH + 64;
     public static final int TEXT_LENGTH = Ids.encodedLength(LENGTH);
 

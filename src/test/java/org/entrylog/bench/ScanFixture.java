@@ -87,6 +87,44 @@ final class ScanFixture {
         return tokens;
     }
 
+    /**
+     * As {@link #passes}, but each pass asked of the running server ({@code POST
+     * /api/visitors/{id}/passes?qrPng=false}), as a visitor's phone would: the server then knows the
+     * passes it signed ({@code pass.IssuedPasses}). Asked in the order the clients use them, so the
+     * last ones asked, which a bounded memory keeps, are the ones scanned last. The server must give
+     * passes a lifetime longer than the run ({@link #LONG_TTL}).
+     */
+    String[][] passesFromServer(String base, int clients, int perClient) throws Exception {
+        tokens = new String[clients][perClient];
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            int chunk = 64;
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int from = 0; from < perClient; from += chunk) {
+                int start = from;
+                done.add(pool.submit(() -> {
+                    for (int i = start; i < Math.min(perClient, start + chunk); i++) {
+                        for (int c = 0; c < clients; c++) {
+                            int v = (c * 7919 + i) % visitorIds.length;
+                            tokens[c][i] = post(base + "/api/visitors/" + visitorIds[v] + "/passes?qrPng=false",
+                                    "{}", visitorSecrets[v]).path("token").asText();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return tokens;
+    }
+
+    /** The pass lifetime a server needs for {@link #passesFromServer}: the longest allowed. */
+    static final Map<String, String> LONG_TTL = Map.of("ENTRYLOG_TOKEN_TTL_SECONDS", "3600");
+
     static JsonNode post(String url, String body, String bearer) throws Exception {
         HttpResponse<String> r = HTTP.send(request(url, body, bearer), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {

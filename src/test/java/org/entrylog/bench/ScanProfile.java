@@ -116,11 +116,18 @@ final class ScanProfile {
                         "-XX:StartFlightRecording=settings=" + settings(fx.dir) + ",filename=" + jfr)
                 : List.of();
         String tag = variant + ", " + client + " client";
-        try (ServerProcess server = ServerProcess.start(fx.dir, o.heap(), Map.of(), fx.dir.resolve("server.log"),
-                jvm, classes)) {
+        // issue=server (default): the passes asked of the server as phones do, so it may recognise what it
+        // signed; issue=bench: signed by the bench with the server's keys, the server has never seen them
+        boolean fromServer = !o.args().getOrDefault("issue", "server").equals("bench");
+        try (ServerProcess server = ServerProcess.start(fx.dir, o.heap(),
+                fromServer ? ScanFixture.LONG_TTL : Map.of(), fx.dir.resolve("server.log"), jvm, classes)) {
             fx.enroll(server.base(), o.visitors());
             int perClient = o.maxPerClient();
-            String[][] tokens = fx.passes(o.clients(), perClient);
+            long issue0 = System.nanoTime();
+            String[][] tokens = fromServer ? fx.passesFromServer(server.base(), o.clients(), perClient)
+                    : fx.passes(o.clients(), perClient);
+            report.note(tag + ": " + o.clients() * perClient + " passes " + (fromServer ? "asked of the server"
+                    : "signed by the bench") + " in " + (System.nanoTime() - issue0) / 1_000_000 + " ms");
             Window w = new Window(server, Duration.ofSeconds(o.warmup()), Duration.ofSeconds(o.seconds()),
                     profile ? fx.dir.resolve("perf.data") : null);
             long accepted;
