@@ -66,32 +66,11 @@ public final class Purger {
     /** Where a purge's transactions go: the server's write queue, or the command's own connection. */
     public interface Writes {
         <T> T transaction(WriteQueue.Task<T> work);
-
-        /** Called before each chunk: may wait so the purge does not outrun the disk. */
-        default void pace() {
-        }
     }
 
-    /**
-     * WAL frames (4 KiB pages) a purge lets wait for their copy into the file before its next chunk:
-     * 8 MB. Without a bound it wrote the WAL up to 1.5 GB on a 35 GB file (issue 18), and every scan
-     * behind a checkpoint of that waited.
-     */
-    static final long MAX_CHECKPOINT_BACKLOG = 2048;
-
-    /** Through the server's single writer, interleaved with scans, at the pace its checkpoints keep. */
+    /** Through the server's single writer, interleaved with scans. */
     public static Writes queued(WriteQueue queue) {
-        return new Writes() {
-            @Override
-            public <T> T transaction(WriteQueue.Task<T> work) {
-                return queue.execute(work);
-            }
-
-            @Override
-            public void pace() {
-                queue.awaitCheckpoint(MAX_CHECKPOINT_BACKLOG, Duration.ofSeconds(10));
-            }
-        };
+        return queue::execute;
     }
 
     /** Straight on the write connection (for a command, with no write queue). */
@@ -262,16 +241,15 @@ public final class Purger {
         boolean stopped = false;
         try {
             long n;
-            while (!(stopped = stop.getAsBoolean()) && (n = paced(c -> deleteScans(c, id, cutoff))) > 0) {
+            while (!(stopped = stop.getAsBoolean()) && (n = writes.transaction(c -> deleteScans(c, id, cutoff))) > 0) {
                 scans += n;
             }
             while (!stopped && !(stopped = stop.getAsBoolean())
-                    && (n = paced(c -> deleteTokenUses(c, id, tokenBound))) > 0) {
+                    && (n = writes.transaction(c -> deleteTokenUses(c, id, tokenBound))) > 0) {
                 tokens += n;
             }
             VisitorService.Inactive[] after = {new VisitorService.Inactive(Long.MIN_VALUE, Long.MIN_VALUE)};
             while (!stopped && !(stopped = stop.getAsBoolean())) {
-                writes.pace();
                 long[] r = writes.transaction(c -> deleteVisitors(c, id, cutoff, after));
                 visitors += r[0];
                 if (r[1] == 0) {
@@ -372,12 +350,6 @@ public final class Purger {
     private static void closeRow(java.sql.Connection c, long id, String outcome, long now)
             throws java.sql.SQLException {
         PurgeLog.close(c, id, outcome, now, ChainHead.read(c, ScanStore.NAME).hash(), ScanStore.first(c));
-    }
-
-    /** One chunk, after the writes before it have (nearly) reached the file. */
-    private long paced(WriteQueue.Task<Long> chunk) {
-        writes.pace();
-        return writes.transaction(chunk);
     }
 
     private long deleteScans(java.sql.Connection c, long purgeId, long cutoff) throws java.sql.SQLException {

@@ -43,7 +43,6 @@ final class Reclaimer {
             long t0 = System.nanoTime();
             long freed = 0;
             while (true) {
-                writes.pace();
                 long[] r = writes.transaction(c -> {
                     long before = freePages(c);
                     if (before == 0) {

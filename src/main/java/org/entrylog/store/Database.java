@@ -318,17 +318,6 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /**
-     * A second writable connection to the file, for the {@link Checkpointer} alone (SQLite only; the
-     * caller closes it, before this database is closed).
-     */
-    Connection openCheckpointConnection() throws SQLException {
-        if (dialect != Dialect.SQLITE) {
-            throw new IllegalStateException("only a SQLite store has a WAL to checkpoint");
-        }
-        return connect(file, false);
-    }
-
     private static boolean hasTables(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema")) {
             return rs.next() && rs.getInt(1) > 0;

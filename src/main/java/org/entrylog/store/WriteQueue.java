@@ -112,8 +112,6 @@ public final class WriteQueue implements AutoCloseable {
     private volatile boolean running = true;
     /** Set when the database was found damaged while running: every write is refused from then on. */
     private volatile StoreUnavailable halted;
-    /** Copies the WAL into the file beside the writer (SQLite); null on PostgreSQL or before start. */
-    private volatile Checkpointer checkpointer;
 
     public WriteQueue(Database db) {
         this(db, java.time.Duration.ofSeconds(ANSWER_TIMEOUT_SECONDS));
@@ -128,7 +126,6 @@ public final class WriteQueue implements AutoCloseable {
     }
 
     public WriteQueue start() {
-        checkpointer = Checkpointer.start(db);
         thread.start();
         return this;
     }
@@ -170,13 +167,6 @@ public final class WriteQueue implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 runBatch(batch);
-                Checkpointer cp = checkpointer;
-                if (cp != null) {
-                    Connection w = db.writer();
-                    synchronized (w) {
-                        cp.finishOnWriter(w); // after the batch was answered
-                    }
-                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -216,10 +206,6 @@ public final class WriteQueue implements AutoCloseable {
                     }
                 }
                 exec(c, "COMMIT");
-                Checkpointer cp = checkpointer;
-                if (cp != null) {
-                    cp.committed();
-                }
             } catch (SQLException | RuntimeException e) {
                 Database.rollbackQuietly(c);
                 RuntimeException failure = e instanceof SQLException se ? StoreException.from(se) : (RuntimeException) e;
@@ -298,36 +284,5 @@ public final class WriteQueue implements AutoCloseable {
             left.answer().completeExceptionally(new CompletionException(
                     new StoreUnavailable("The server is shutting down.")));
         }
-        Checkpointer cp = checkpointer;
-        if (cp != null) {
-            cp.close();
-        }
-    }
-
-    /**
-     * Waits, up to {@code max}, until at most {@code frames} WAL frames wait to be copied into the
-     * file: bulk writers (the purge) call it between their transactions so they do not outrun the
-     * disk. Returns at once on PostgreSQL or when nothing lags.
-     */
-    public void awaitCheckpoint(long frames, java.time.Duration max) {
-        Checkpointer cp = checkpointer;
-        if (cp == null) {
-            return;
-        }
-        long deadline = System.nanoTime() + max.toNanos();
-        while (cp.backlog() > frames && running && System.nanoTime() < deadline) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    /** Checkpoints the background checkpointer ran so far; -1 when there is none (tests). */
-    long backgroundCheckpoints() {
-        Checkpointer cp = checkpointer;
-        return cp == null ? -1 : cp.checkpoints();
     }
 }
