@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       crash left open, with the counts it had recorded;</li>
  *   <li>record the purge (as-of, cut-off, chain head) — from here the database's triggers let
  *       DELETE through for rows older than this cut-off, and only those;</li>
- *   <li>delete scans in chunks of at most {@link #chunk} rows, oldest first, recording in
+ *   <li>delete scans in chunks of at most {@link #chunk} rows ({@link ChunkPace}: fewer while a
+ *       chunk's transaction takes longer than {@link ChunkPace#TARGET_MS}), oldest first, recording in
  *       {@code chain_resume} every place where the chain now starts after a deleted row, and
  *       adding the chunk's count to the purge row in the same transaction;</li>
  *   <li>the same for {@code token_use} and for inactive visitors;</li>
@@ -239,13 +240,15 @@ public final class Purger {
         long visitors = 0;
         long audit = 0;
         boolean stopped = false;
+        ChunkPace pace = new ChunkPace(chunk);
         try {
             long n;
-            while (!(stopped = stop.getAsBoolean()) && (n = writes.transaction(c -> deleteScans(c, id, cutoff))) > 0) {
+            while (!(stopped = stop.getAsBoolean())
+                    && (n = pace.run(rows -> writes.transaction(c -> deleteScans(c, id, cutoff, rows)))) > 0) {
                 scans += n;
             }
             while (!stopped && !(stopped = stop.getAsBoolean())
-                    && (n = writes.transaction(c -> deleteTokenUses(c, id, tokenBound))) > 0) {
+                    && (n = pace.run(rows -> writes.transaction(c -> deleteTokenUses(c, id, tokenBound, rows)))) > 0) {
                 tokens += n;
             }
             VisitorService.Inactive[] after = {new VisitorService.Inactive(Long.MIN_VALUE, Long.MIN_VALUE)};
@@ -352,14 +355,56 @@ public final class Purger {
         PurgeLog.close(c, id, outcome, now, ChainHead.read(c, ScanStore.NAME).hash(), ScanStore.first(c));
     }
 
-    private long deleteScans(java.sql.Connection c, long purgeId, long cutoff) throws java.sql.SQLException {
-        int n = ScanStore.deleteOlderThan(c, purgeId, cutoff, chunk);
+    /**
+     * How many rows the next chunk deletes. A concurrent scan waits for the chunk in progress (and
+     * may share the next one's transaction), so a chunk's transaction, its commit and the checkpoint
+     * that commit may run included, should stay short whatever the file: 250 rows took 10–20 ms on a
+     * file that fits in memory and 50 ms and more on a 35 GB one whose pages are read from disk
+     * (issue 18). Starts at an eighth of the configured chunk (the first pages read are the coldest),
+     * halved when a chunk took longer than {@link #TARGET_MS}, grown by a quarter (up to the
+     * configured chunk) when one took less than half of it.
+     */
+    static final class ChunkPace {
+        static final long TARGET_MS = 25;
+        static final int MIN_ROWS = 8;
+
+        private final int max;
+        private int rows;
+
+        ChunkPace(int max) {
+            this.max = max;
+            this.rows = Math.max(Math.min(MIN_ROWS, max), max / 8);
+        }
+
+        long run(java.util.function.IntFunction<Long> chunkOf) {
+            long t0 = System.nanoTime();
+            long n = chunkOf.apply(rows);
+            adapt((System.nanoTime() - t0) / 1_000_000);
+            return n;
+        }
+
+        void adapt(long millis) {
+            if (millis > TARGET_MS) {
+                rows = Math.max(Math.min(MIN_ROWS, max), rows / 2);
+            } else if (millis < TARGET_MS / 2) {
+                rows = Math.min(max, rows + Math.max(1, rows / 4));
+            }
+        }
+
+        int rows() {
+            return rows;
+        }
+    }
+
+    private long deleteScans(java.sql.Connection c, long purgeId, long cutoff, int rows) throws java.sql.SQLException {
+        int n = ScanStore.deleteOlderThan(c, purgeId, cutoff, rows);
         PurgeLog.add(c, purgeId, PurgeLog.Count.SCANS, n);
         return n;
     }
 
-    private long deleteTokenUses(java.sql.Connection c, long purgeId, long bound) throws java.sql.SQLException {
-        int n = ScanStore.deleteTokenUses(c, bound, chunk);
+    private long deleteTokenUses(java.sql.Connection c, long purgeId, long bound, int rows)
+            throws java.sql.SQLException {
+        int n = ScanStore.deleteTokenUses(c, bound, rows);
         PurgeLog.add(c, purgeId, PurgeLog.Count.TOKEN_USES, n);
         return n;
     }

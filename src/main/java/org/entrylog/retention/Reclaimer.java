@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Reclaimer {
     private static final Logger LOG = LoggerFactory.getLogger(Reclaimer.class);
-    /** Pages freed per vacuum step: about 8 MB of 4 KiB pages, a few milliseconds of work. */
+    /** Pages freed per vacuum step at most: about 8 MB of 4 KiB pages, a few milliseconds while the file is in memory. */
     private static final int VACUUM_PAGES = 2000;
 
     private final Database db;
@@ -42,21 +42,24 @@ final class Reclaimer {
         try {
             long t0 = System.nanoTime();
             long freed = 0;
-            while (true) {
+            // steps of fewer pages while a step takes long: on a 35 GB file one of 2,000 pages held a
+            // concurrent scan for 592 ms (issue 18)
+            Purger.ChunkPace pace = new Purger.ChunkPace(VACUUM_PAGES);
+            long n;
+            while ((n = pace.run(pages -> {
                 long[] r = writes.transaction(c -> {
                     long before = freePages(c);
                     if (before == 0) {
                         return new long[] {0, 0};
                     }
                     try (Statement s = c.createStatement()) {
-                        s.execute("PRAGMA incremental_vacuum(" + VACUUM_PAGES + ")");
+                        s.execute("PRAGMA incremental_vacuum(" + pages + ")");
                     }
                     return new long[] {before - freePages(c), before};
                 });
-                freed += r[0];
-                if (r[0] == 0) {
-                    break;
-                }
+                return r[0];
+            })) > 0) {
+                freed += n;
             }
             long t1 = System.nanoTime();
             int[] cp = checkpoint();
