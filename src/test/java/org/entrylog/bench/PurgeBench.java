@@ -43,6 +43,8 @@ import org.entrylog.store.WriteQueue;
  * mvn -q -B -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Xmx2g -cp target/classes:target/test-classes:$(cat target/cp.txt) org.entrylog.bench.PurgeBench \
  *      /tmp/entrylog-bench [runs=3] [perDay=1500000] [daysAfter=2]
+ * # or, on a log made by the queries workload, purge where it lies as of HOURS after its generation:
+ * java … org.entrylog.bench.PurgeBench inplace DIR [hours=24]
  * </pre>
  */
 public final class PurgeBench {
@@ -54,10 +56,11 @@ public final class PurgeBench {
             // A log made by LogGenerator (workloads=queries): its oldest day purged where it lies, as the
             // hourly job would a day after the generation. Destroys that day: run it last.
             Path dir = Path.of(args[1]);
-            int day = args.length > 2 ? Integer.parseInt(args[2]) : 1; // 2: the second oldest day, once the first went
+            // as of this many hours after the generation (default 24: the oldest day; more reach into the next)
+            int hours = args.length > 2 ? Integer.parseInt(args[2]) : 24;
             long generatedAt = org.entrylog.common.Json.MAPPER.readTree(dir.resolve("bench-generated.json").toFile())
                     .path("generatedAt").asLong();
-            System.out.println("in place: " + run(dir, Instant.ofEpochMilli(generatedAt).plus(Duration.ofDays(day))));
+            System.out.println("in place: " + run(dir, Instant.ofEpochMilli(generatedAt).plus(Duration.ofHours(hours))));
             return;
         }
         Path root = Path.of(args.length > 0 ? args[0] : "/tmp/entrylog-bench");
@@ -98,9 +101,24 @@ public final class PurgeBench {
             long t0 = System.nanoTime();
             probe.start = t0;
             probe.mark(); // what came before is the baseline
+            Thread progress = new Thread(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(60_000);
+                        System.out.printf("  %.0f s: probe writes %d, max wait %.1f ms, p99 %.1f ms%n",
+                                (System.nanoTime() - t0) / 1e9, probe.during.length(), probe.during.max(),
+                                probe.during.pct(0.99));
+                    }
+                } catch (InterruptedException e) {
+                    // the purge is over
+                }
+            }, "progress");
+            progress.setDaemon(true);
+            progress.start();
             PurgeResult r = purger.purge(asOf, Duration.ZERO);
             long purgeMs = (System.nanoTime() - t0) / 1_000_000;
             probe.mark();
+            progress.interrupt();
             Thread.sleep(1000);
             probe.stop.set(true);
             t.join();

@@ -45,6 +45,9 @@ final class Wrk {
     /** Any list of POSTs ("path\tbearer\tbody" lines) for {@code seconds} from {@code connections} connections. */
     static Result run(String base, Path file, List<String> lines, int okStatus, int connections, int seconds)
             throws IOException, InterruptedException {
+        if (!Files.exists(Path.of(SCRIPT))) {
+            throw new IOException(Path.of(SCRIPT).toAbsolutePath() + " is missing: run the bench from the repository's top");
+        }
         Files.write(file, lines, StandardCharsets.UTF_8);
         int threads = 2;
         // bash's `times` prints the CPU its children used: wrk's own cost per request, as the Java client's
@@ -84,6 +87,9 @@ final class Wrk {
             }
         }
         Files.deleteIfExists(file);
+        if (accepted + other == 0) {
+            System.out.println("wrk got no answer at all; its output:\n" + out);
+        }
         return new Result(accepted, other, p99, errors, cpu);
     }
 }
