@@ -309,12 +309,38 @@ public final class Database implements AutoCloseable {
      * grows by what is written meanwhile): null when the file is sound, else what is wrong.
      */
     public String checkWholeFile() {
+        // The check's snapshot keeps SQLite from copying what is written meanwhile into the file, so the
+        // WAL grows (gigabytes on a busy 35 GB log); left to the writer, the first commit after the check
+        // would copy all of it before answering, holding every scan for minutes (issue 18). So the
+        // writer's own checkpoints pause, and that copy is made here, beside the writer, afterwards.
+        setWriterAutocheckpoint(0);
         try (Connection c = connect(file, true); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
             String result = rs.next() ? rs.getString(1) : "no answer";
             return "ok".equals(result) ? null : result;
         } catch (SQLException e) {
             return e.getMessage();
+        } finally {
+            try (Connection c = connect(file, false); Statement s = c.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            } catch (SQLException e) {
+                LOG.warn("copying the WAL into the file after the check: {}", e.getMessage());
+            }
+            setWriterAutocheckpoint(SQLITE_AUTOCHECKPOINT_PAGES);
+        }
+    }
+
+    /** SQLite's default: the writer copies the WAL into the file after a commit past this many pages. */
+    static final int SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+
+    private void setWriterAutocheckpoint(int pages) {
+        Connection w = writer;
+        synchronized (w) {
+            try (Statement s = w.createStatement()) {
+                s.execute("PRAGMA wal_autocheckpoint = " + pages);
+            } catch (SQLException e) {
+                LOG.warn("wal_autocheckpoint = {}: {}", pages, e.getMessage());
+            }
         }
     }
 
