@@ -213,7 +213,7 @@ public final class Purger {
                         + " is held") + ") is still running; "
                         + "try again when it has finished.");
             }
-            try (lock) {
+            try (lock; Database.Held small = db.checkpoints(Database.Checkpoints.SMALL)) {
                 return locked(as, recordEmpty, stop);
             }
         } finally {

@@ -313,25 +313,85 @@ public final class Database implements AutoCloseable {
         // WAL grows (gigabytes on a busy 35 GB log); left to the writer, the first commit after the check
         // would copy all of it before answering, holding every scan for minutes (issue 18). So the
         // writer's own checkpoints pause, and that copy is made here, beside the writer, afterwards.
-        setWriterAutocheckpoint(0);
-        try (Connection c = connect(file, true); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
-            String result = rs.next() ? rs.getString(1) : "no answer";
-            return "ok".equals(result) ? null : result;
-        } catch (SQLException e) {
-            return e.getMessage();
-        } finally {
-            try (Connection c = connect(file, false); Statement s = c.createStatement()) {
-                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        try (Held paused = checkpoints(Checkpoints.PAUSED)) {
+            try (Connection c = connect(file, true); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+                String result = rs.next() ? rs.getString(1) : "no answer";
+                return "ok".equals(result) ? null : result;
             } catch (SQLException e) {
-                LOG.warn("copying the WAL into the file after the check: {}", e.getMessage());
+                return e.getMessage();
+            } finally {
+                try (Connection c = connect(file, false); Statement s = c.createStatement()) {
+                    s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+                } catch (SQLException e) {
+                    LOG.warn("copying the WAL into the file after the check: {}", e.getMessage());
+                }
             }
-            setWriterAutocheckpoint(SQLITE_AUTOCHECKPOINT_PAGES);
         }
     }
 
     /** SQLite's default: the writer copies the WAL into the file after a commit past this many pages. */
     static final int SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+    /**
+     * While a purge runs: its chunks dirty pages all over the file, and each automatic checkpoint
+     * copies them into it and syncs it while the commit that ran it, and the scans of that commit,
+     * wait. Copying 128 pages at a time instead of 1,000 took the waits of a concurrent scan over
+     * 50 ms from 1,785 to 56 and its p99 from 58 to 35 ms in a 1.2 M-scan purge of a 35 GB file
+     * (issue 18).
+     */
+    static final int PURGE_AUTOCHECKPOINT_PAGES = 128;
+
+    /** What runs beside the writer, setting how often it checkpoints. */
+    public enum Checkpoints {
+        /** A long reader (the whole-file check): none, copied afterwards beside the writer. */
+        PAUSED,
+        /** A purge: small and often. */
+        SMALL
+    }
+
+    /** A setting of the writer's checkpoints, released on close. */
+    public interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private final Object checkpointPolicy = new Object();
+    private int pausedBy;
+    private int smallBy;
+
+    /**
+     * Sets the writer's automatic checkpoints for as long as the result is held: paused wins over
+     * small, which wins over SQLite's default. Nothing on PostgreSQL.
+     */
+    public Held checkpoints(Checkpoints what) {
+        if (dialect != Dialect.SQLITE) {
+            return () -> { };
+        }
+        adjust(what, 1);
+        return new Held() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    adjust(what, -1);
+                }
+            }
+        };
+    }
+
+    private void adjust(Checkpoints what, int by) {
+        synchronized (checkpointPolicy) {
+            if (what == Checkpoints.PAUSED) {
+                pausedBy += by;
+            } else {
+                smallBy += by;
+            }
+            setWriterAutocheckpoint(pausedBy > 0 ? 0 : smallBy > 0 ? PURGE_AUTOCHECKPOINT_PAGES
+                    : SQLITE_AUTOCHECKPOINT_PAGES);
+        }
+    }
 
     private void setWriterAutocheckpoint(int pages) {
         Connection w = writer;

@@ -43,6 +43,29 @@ class WholeFileCheckTest {
         }
     }
 
+    /** A purge makes the writer's checkpoints small; a long reader pauses them, whatever else runs. */
+    @Test
+    void theWritersCheckpointsFollowWhatRunsBesideIt() throws Exception {
+        try (Database db = Database.open(dir)) {
+            assertEquals(Long.valueOf(1000), autocheckpoint(db), "SQLite's default");
+            try (Database.Held purge = db.checkpoints(Database.Checkpoints.SMALL)) {
+                assertEquals(Long.valueOf(Database.PURGE_AUTOCHECKPOINT_PAGES), autocheckpoint(db));
+                Database.Held check = db.checkpoints(Database.Checkpoints.PAUSED);
+                assertEquals(Long.valueOf(0), autocheckpoint(db), "paused wins");
+                check.close();
+                check.close(); // twice: released once
+                assertEquals(Long.valueOf(Database.PURGE_AUTOCHECKPOINT_PAGES), autocheckpoint(db));
+            }
+            assertEquals(Long.valueOf(1000), autocheckpoint(db), "back to the default");
+        }
+    }
+
+    private static Long autocheckpoint(Database db) throws java.sql.SQLException {
+        synchronized (db.writer()) {
+            return Sql.value(db.writer(), "PRAGMA wal_autocheckpoint");
+        }
+    }
+
     private static int exec(java.sql.Connection c, String sql) throws java.sql.SQLException {
         try (java.sql.Statement s = c.createStatement()) {
             s.execute(sql);
