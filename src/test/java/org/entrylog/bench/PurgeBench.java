@@ -89,13 +89,6 @@ public final class PurgeBench {
 
     private static String run(Path dir, Instant asOf) throws Exception {
         try (Database db = Database.open(dir)) {
-            Integer autocheckpoint = Integer.getInteger("entrylog.bench.autocheckpoint"); // SQLite's default: 1000 pages
-            if (autocheckpoint != null) {
-                try (Statement s = db.writer().createStatement()) {
-                    s.execute("PRAGMA wal_autocheckpoint = " + autocheckpoint);
-                }
-                System.out.println("writer's wal_autocheckpoint: " + autocheckpoint + " pages");
-            }
             WriteQueue writes = new WriteQueue(db).start();
             Purger purger = new Purger(db, Purger.queued(writes), RetentionPolicy.ofDays(28),
                     Clock.fixed(asOf, ZoneOffset.UTC), Purger.RunBy.SERVER,

@@ -80,7 +80,7 @@ final class ScanFixture {
         Instant now = Instant.now();
         for (int c = 0; c < clients; c++) {
             for (int i = 0; i < perClient; i++) {
-                byte[] visitor = Ids.decode(visitorIds[(c * 7919 + i) % visitorIds.length], 16);
+                byte[] visitor = Ids.decode(visitorIds[visitorOf(c, i)], 16);
                 tokens[c][i] = codec.issue(visitor, now, 1800);
             }
         }
@@ -105,7 +105,7 @@ final class ScanFixture {
                 done.add(pool.submit(() -> {
                     for (int i = start; i < Math.min(perClient, start + chunk); i++) {
                         for (int c = 0; c < clients; c++) {
-                            int v = (c * 7919 + i) % visitorIds.length;
+                            int v = visitorOf(c, i);
                             tokens[c][i] = post(base + "/api/visitors/" + visitorIds[v] + "/passes?qrPng=false",
                                     "{}", visitorSecrets[v]).path("token").asText();
                         }
@@ -120,6 +120,11 @@ final class ScanFixture {
             pool.shutdownNow();
         }
         return tokens;
+    }
+
+    /** Whose pass client {@code c} shows at its {@code i}-th scan: spread over the registered visitors. */
+    private int visitorOf(int c, int i) {
+        return (c * 7919 + i) % visitorIds.length;
     }
 
     /** The pass lifetime a server needs for {@link #passesFromServer}: the longest allowed. */
