@@ -45,6 +45,9 @@ import org.entrylog.store.WriteQueue;
  *      /tmp/entrylog-bench [runs=3] [perDay=1500000] [daysAfter=2]
  * # or, on a log made by the queries workload, purge where it lies as of HOURS after its generation:
  * java … org.entrylog.bench.PurgeBench inplace DIR [hours=24]
+ * # -Dentrylog.bench.baseline=SECONDS: the probe alone first (default 3), its long waits listed as the
+ * #   purge's are; -Dentrylog.bench.verify=false: stop after the purge (a verify of 200 M rows takes 15 min);
+ * # ENTRYLOG_LOG_LEVEL=DEBUG: the writer logs every batch over 100 ms, its tasks' time and its commit's.
  * </pre>
  */
 public final class PurgeBench {
@@ -96,11 +99,22 @@ public final class PurgeBench {
             long sizeBefore = Files.size(db.file());
             Probe probe = new Probe(writes, asOf);
             Thread t = new Thread(probe, "probe");
-            t.start();
-            Thread.sleep(3000);
+            // the baseline: the probe alone, with the writer's checkpoints as small as during the purge, so
+            // what the disk does to a durable write without any purge is set beside what the purge adds
+            long baseline = Long.getLong("entrylog.bench.baseline", 3);
+            try (Database.Held small = db.checkpoints(Database.Checkpoints.SMALL)) {
+                probe.start = System.nanoTime();
+                t.start();
+                Thread.sleep(baseline * 1000);
+                probe.mark(); // what came before is the baseline
+            }
+            String before = String.format("baseline, %d s, probe alone: %d writes, median %.1f ms, p99 %.1f ms, max"
+                    + " %.1f ms; %s", baseline, probe.before.length(), probe.before.pct(0.5), probe.before.pct(0.99),
+                    probe.before.max(), Probe.longWaits(probe.longBefore, "the baseline"));
+            System.out.println(before);
             long t0 = System.nanoTime();
             probe.start = t0;
-            probe.mark(); // what came before is the baseline
+            System.out.println("purge begins at " + Instant.now() + " (the log's timestamps)");
             Thread progress = new Thread(() -> {
                 try {
                     while (true) {
@@ -130,7 +144,10 @@ public final class PurgeBench {
                     probe.during.max(), probe.during.pct(0.99), probe.during.pct(0.5), probe.before.max(),
                     probe.before.pct(0.5));
             System.out.println(purged);
-            System.out.println(probe.longWaits());
+            System.out.println(Probe.longWaits(probe.long_, "the purge"));
+            if (!Boolean.parseBoolean(System.getProperty("entrylog.bench.verify", "true"))) {
+                return purged;
+            }
             long v0 = System.nanoTime();
             LogVerifier.Result check = db.read(ScanStore::verify);
             long verifyMs = (System.nanoTime() - v0) / 1_000_000;
@@ -149,6 +166,8 @@ public final class PurgeBench {
         final Samples during = new Samples();
         /** Waits during the purge over {@link #LONG_MS}: {seconds after the purge began, milliseconds}. */
         final List<double[]> long_ = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** The same before the purge: {seconds after the probe began, milliseconds}. */
+        final List<double[]> longBefore = java.util.Collections.synchronizedList(new ArrayList<>());
         static final double LONG_MS = 50;
         volatile long start;
         volatile int phase;
@@ -163,13 +182,13 @@ public final class PurgeBench {
         }
 
         /** When the long waits came (to set beside the purge's log: its deletions, vacuum and checkpoint). */
-        String longWaits() {
+        static String longWaits(List<double[]> waits, String when) {
             List<double[]> w;
-            synchronized (long_) {
-                w = new ArrayList<>(long_);
+            synchronized (waits) {
+                w = new ArrayList<>(waits);
             }
-            StringBuilder b = new StringBuilder(String.format("waits over %.0f ms during the purge: %d", LONG_MS,
-                    w.size()));
+            StringBuilder b = new StringBuilder(String.format("waits over %.0f ms during %s: %d (over 100 ms: %d)",
+                    LONG_MS, when, w.size(), w.stream().filter(x -> x[1] > 100).count()));
             w.sort((x, y) -> Double.compare(y[1], x[1]));
             for (int i = 0; i < Math.min(20, w.size()); i++) {
                 b.append(String.format(i == 0 ? "; longest at " : ", ")).append(String.format("%.0f ms at %.1f s",
@@ -191,6 +210,9 @@ public final class PurgeBench {
                 double ms = (System.nanoTime() - s) / 1e6;
                 if (p == 0) {
                     before.add(ms);
+                    if (ms > LONG_MS) {
+                        longBefore.add(new double[] {(s - start) / 1e9, ms});
+                    }
                 } else if (p == 1 && phase == 1) {
                     during.add(ms);
                     if (ms > LONG_MS) {
