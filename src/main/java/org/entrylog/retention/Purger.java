@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>record the purge (as-of, cut-off, chain head) — from here the database's triggers let
  *       DELETE through for rows older than this cut-off, and only those;</li>
  *   <li>delete scans in chunks of at most {@link #chunk} rows ({@link ChunkPace}: fewer while a
- *       chunk's transaction takes longer than {@link ChunkPace#TARGET_MS}), oldest first, recording in
+ *       chunk's transaction takes longer than {@link ChunkPace#TARGET_MS}; each chunk's pages read on
+ *       a reader first, {@link ScanStore#readAheadOldest}), oldest first, recording in
  *       {@code chain_resume} every place where the chain now starts after a deleted row, and
  *       adding the chunk's count to the purge row in the same transaction;</li>
  *   <li>the same for {@code token_use} and for inactive visitors;</li>
@@ -244,10 +245,12 @@ public final class Purger {
         try {
             long n;
             while (!(stopped = stop.getAsBoolean())
+                    && readAhead(c -> ScanStore.readAheadOldest(c, cutoff, pace.rows()))
                     && (n = pace.run(rows -> writes.transaction(c -> deleteScans(c, id, cutoff, rows)))) > 0) {
                 scans += n;
             }
             while (!stopped && !(stopped = stop.getAsBoolean())
+                    && readAhead(c -> ScanStore.readAheadTokenUses(c, tokenBound, pace.rows()))
                     && (n = pace.run(rows -> writes.transaction(c -> deleteTokenUses(c, id, tokenBound, rows)))) > 0) {
                 tokens += n;
             }
@@ -294,6 +297,22 @@ public final class Purger {
             reclaimer.reclaim();
         }
         return result;
+    }
+
+    /**
+     * Reads the next chunk's pages on a reader before the chunk goes to the writer (SQLite only: a
+     * PostgreSQL purge drops whole days, and its server reads ahead itself). Always true, to sit in
+     * the loops' conditions; a failed read-ahead costs only speed.
+     */
+    private boolean readAhead(Database.SqlFunction<java.sql.Connection, Integer> pages) {
+        if (!db.isPostgres()) {
+            try {
+                db.read(pages);
+            } catch (RuntimeException e) {
+                LOG.debug("retention: read-ahead failed: {}", e.getMessage());
+            }
+        }
+        return true;
     }
 
     /**
