@@ -147,6 +147,12 @@ public final class Entrylog implements AutoCloseable {
         this.metrics = new Metrics();
         metrics.gauge("entrylog.database.size", "Database file size including its write-ahead log", "bytes",
                 db::sizeOnDisk);
+        // passes this server signed are recognised byte for byte and skip the Ed25519 check (pass/IssuedPasses)
+        metrics.gauge("entrylog.passes.remembered", "Passes this server signed and still remembers until they expire"
+                + " (at most 131,072)", null, passCodec::remembered);
+        metrics.counter("entrylog.passes.signature.checks", "Scanned passes checked by their signature: not one this"
+                + " server remembers signing (offline bundles, another server's, from before a restart)",
+                passCodec, PassCodec::signatureChecks);
         metrics.gauge("entrylog.oldest.entry.age", "Age of the oldest scan held", "seconds", () -> {
             Long oldest = ScanStore.oldest(db);
             return oldest == null ? null : (clock.millis() - oldest) / 1000.0;

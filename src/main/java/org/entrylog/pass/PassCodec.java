@@ -148,13 +148,13 @@ public final class PassCodec {
                 Instant.ofEpochSecond(exp), Instant.ofEpochSecond(iat));
     }
 
-    /** How many passes {@link #verify} checked by their signature (tests). */
-    long signatureChecks() {
+    /** How many passes {@link #verify} checked by their signature ({@code /metrics}, tests). */
+    public long signatureChecks() {
         return signatureChecks.sum();
     }
 
-    /** How many signed passes it remembers now (tests). */
-    int remembered() {
+    /** How many signed passes it remembers now ({@code /metrics}, tests). */
+    public int remembered() {
         return issued.size();
     }
 

@@ -67,6 +67,15 @@ public final class Metrics {
                 .register(registry).increment(visitors);
     }
 
+    /**
+     * A counter kept by {@code owner}, read at scrape time. Micrometer holds the owner weakly: it must
+     * live as long as the server (a lambda made here would be collected, and the counter read NaN).
+     */
+    public <T> void counter(String name, String description, T owner, java.util.function.ToDoubleFunction<T> total) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, owner, total).description(description)
+                .register(registry);
+    }
+
     /** A gauge read at scrape time. */
     public void gauge(String name, String description, String unit, Supplier<Number> value) {
         Gauge.builder(name, () -> {

@@ -39,6 +39,13 @@ class MetricsTest {
             assertTrue(body.contains("entrylog_scans_total{outcome=\"duplicate\",reason=\"\"} 1.0"), body);
             assertTrue(body.contains("entrylog_scans_total{outcome=\"refused\",reason=\"token_malformed\"} 1.0"), body);
             assertTrue(body.contains("entrylog_passes_issued_total 1.0"), body);
+            // the pass was signed here: its scans were recognised without a signature check
+            assertTrue(body.contains("entrylog_passes_remembered 1.0"), body);
+            assertTrue(body.contains("entrylog_passes_signature_checks_total 0.0"), body);
+            int at = token.length() - 10; // inside the signature: not a pass this server signed
+            String forged = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+            assertEquals(422, t.scan(d, forged).status());
+            assertTrue(t.get("/metrics", null).body().contains("entrylog_passes_signature_checks_total 1.0"));
             assertTrue(body.contains("route=\"/api/visitors/{visitorId}/passes\""), body);
             assertTrue(body.contains("entrylog_database_size_bytes"), body);
             assertTrue(body.contains("entrylog_oldest_entry_age_seconds 0.0"), body);
