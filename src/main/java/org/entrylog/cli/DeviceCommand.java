@@ -12,14 +12,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code device revoke --device ID}: the tablet is refused from its next request;
- * {@code device list [--venue ID]}: every tablet with its label, when it was last seen and whether
+ * {@code device list [--venue ID]}: every tablet with its label, area, when it was last seen and whether
  * it is revoked, so a lost one can be found and shut out.
  */
 @Command(name = "device", description = "Manage enrolled tablets.", subcommands = {DeviceCommand.Revoke.class,
         DeviceCommand.ListDevices.class})
 final class DeviceCommand {
 
-    @Command(name = "list", description = "List enrolled tablets (revoked ones too): label, enrolled, last seen.")
+    @Command(name = "list", description = "List enrolled tablets (revoked ones too): label, area, enrolled, last seen.")
     static final class ListDevices implements Callable<Integer> {
         @Mixin
         Main.DataOption data;

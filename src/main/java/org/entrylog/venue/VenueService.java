@@ -54,9 +54,12 @@ public final class VenueService {
         }
     }
 
-    /** A tablet as {@code device list} shows it; times are ISO-8601, {@code lastSeenAt} null if never. */
-    public record Listed(String deviceId, String venueId, String label, String enrolledAt, String lastSeenAt,
-            boolean revoked) {}
+    /**
+     * A tablet as {@code device list} shows it; times are ISO-8601, {@code lastSeenAt} null if never,
+     * {@code area} null if its owner gave none.
+     */
+    public record Listed(String deviceId, String venueId, String label, String area, String enrolledAt,
+            String lastSeenAt, boolean revoked) {}
 
     /** Longest tablet label, in characters: enough for "Front door, left" in any script. */
     public static final int MAX_LABEL = 40;
@@ -327,7 +330,7 @@ public final class VenueService {
             }
             java.util.List<Listed> out = new java.util.ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT d.public_id, v.public_id, d.label, d.enrolled_at, d.last_seen_at, d.revoked_at FROM device d"
+                    "SELECT d.public_id, v.public_id, d.label, d.enrolled_at, d.last_seen_at, d.revoked_at, d.area FROM device d"
                             + " JOIN venue v ON v.id = d.venue_id WHERE CAST(? AS BIGINT) IS NULL OR d.venue_id = ? ORDER BY d.id")) {
                 ps.setObject(1, venue);
                 ps.setObject(2, venue);
@@ -338,7 +341,7 @@ public final class VenueService {
                         rs.getLong(6);
                         boolean active = rs.wasNull();
                         out.add(new Listed(Ids.encode(rs.getBytes(1)), Ids.encode(rs.getBytes(2)), rs.getString(3),
-                                java.time.Instant.ofEpochMilli(rs.getLong(4)).toString(),
+                                rs.getString(7), java.time.Instant.ofEpochMilli(rs.getLong(4)).toString(),
                                 never ? null : java.time.Instant.ofEpochMilli(seen).toString(), !active));
                     }
                 }

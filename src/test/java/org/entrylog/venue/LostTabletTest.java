@@ -79,10 +79,17 @@ class LostTabletTest {
             assertEquals(201, t.post("/api/devices", Map.of("enrollmentCode", newCode), null).status());
             assertEquals(201, t.scan(kept, t.pass(v)).status(), "a tablet enrolled before the rotation still scans");
 
+            t.app.db.transaction(c -> { // the area its owner gives a tablet on /venue
+                try (var ps = c.prepareStatement("UPDATE device SET area = 'terrace' WHERE public_id = ?")) {
+                    ps.setBytes(1, org.entrylog.common.Ids.decode(stolen.id(), 16));
+                    return ps.executeUpdate();
+                }
+            });
             JsonNode list = run(0, "device", "list", "--data", dir.toString(), "--venue", venueId);
             assertEquals(4, list.path("devices").size());
             JsonNode s = listed(list, stolen.id());
             assertEquals("Front door", s.path("label").asText());
+            assertEquals("terrace", s.path("area").asText());
             assertTrue(s.path("revoked").asBoolean());
             assertEquals(venueId, s.path("venueId").asText());
             assertEquals("2026-03-02T09:00:00Z", s.path("enrolledAt").asText());
@@ -92,7 +99,8 @@ class LostTabletTest {
             assertEquals("2026-03-02T09:00:00Z", k.path("lastSeenAt").asText());
             List<String> fields = new ArrayList<>();
             k.fieldNames().forEachRemaining(fields::add);
-            assertEquals(List.of("deviceId", "venueId", "label", "enrolledAt", "lastSeenAt", "revoked"), fields);
+            assertTrue(k.path("area").isNull(), "no area given");
+            assertEquals(List.of("deviceId", "venueId", "label", "area", "enrolledAt", "lastSeenAt", "revoked"), fields);
         }
     }
 
