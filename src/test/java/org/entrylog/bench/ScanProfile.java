@@ -150,6 +150,8 @@ final class ScanProfile {
                 report.add("scan p99 (" + tag + ")", "ms", r.millis(0.99));
             }
             w.await();
+            // by now the server remembers every pass it signed that has not expired (at most 131,072: ≈ 31 MB)
+            report.add("server RSS after the window (" + tag + ", -Xmx" + o.heap() + ")", "MiB", server.rssMiB());
             // the disk's raw durable commit rate right after the window, on the same disk, server idle:
             // single-scan ingest is judged against it in the same run (target ≥ 1.0×)
             RawCommits.Result raw = RawCommits.measure(fx.dir, Duration.ofSeconds(5), 1_000_000);
