@@ -64,10 +64,16 @@ final class BackupCommand implements Callable<Integer> {
         if (target.getParent() != null) {
             Files.createDirectories(target.getParent());
         }
+        // owner-only before the first page is written: the copy holds every sealed identity, and at
+        // 200 M scans it takes minutes (SQLite gives its journal the same permissions)
+        Files.createFile(target);
+        FilePermissions.ownerOnly(target);
         try (Database db = Database.open(data.config())) {
             copy(db.file(), target);
+        } catch (Exception e) {
+            Files.deleteIfExists(target); // no half copy left to be mistaken for a backup
+            throw e;
         }
-        FilePermissions.ownerOnly(target);
         long entries;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + target);
              Statement s = c.createStatement()) {
@@ -93,7 +99,7 @@ final class BackupCommand implements Callable<Integer> {
      * (a scan every few milliseconds) no longer makes the copy start over for ever (issue 18). The
      * snapshot keeps the server's WAL from restarting while the copy runs (docs/design.md, `backup`).
      */
-    private static void copy(Path source, Path target) throws java.sql.SQLException {
+    private static void copy(Path source, Path target) throws java.sql.SQLException, java.io.IOException {
         org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
         config.setBusyTimeout(10_000);
         config.setReadOnly(true);
@@ -104,15 +110,32 @@ final class BackupCommand implements Callable<Integer> {
             }
             long t0 = System.nanoTime();
             int[] told = {0};
-            ((org.sqlite.SQLiteConnection) c).getDatabase().backup("main", target.toString(), (remaining, pages) -> {
-                int percent = pages == 0 ? 100 : (int) (100L * (pages - remaining) / pages);
-                if (percent >= told[0] + 10 || remaining == 0) {
-                    told[0] = percent;
-                    LOG.info("backup: {} % of {} pages copied in {} s", percent, pages,
-                            (System.nanoTime() - t0) / 1_000_000_000L);
-                }
-            }, 100, 3, PAGES_PER_STEP);
+            // The copy's pages are synced step by step: left to the end, a 36 GB copy's write-back held the
+            // live server's commits on the same disk for 3.2 s (issue 18). fsync reaches the file's pages
+            // whichever descriptor wrote them.
+            java.nio.channels.FileChannel sync = java.nio.channels.FileChannel.open(target,
+                    java.nio.file.StandardOpenOption.WRITE);
+            try (sync) {
+                ((org.sqlite.SQLiteConnection) c).getDatabase().backup("main", target.toString(), (remaining, pages) -> {
+                    try {
+                        sync.force(false);
+                    } catch (java.io.IOException e) {
+                        // only the pacing is lost: SQLite syncs the whole copy when it finishes
+                        LOG.debug("backup: step sync failed: {}", e.getMessage());
+                    }
+                    progress(t0, told, remaining, pages);
+                }, 100, 3, PAGES_PER_STEP);
+            }
             c.rollback();
+        }
+    }
+
+    /** Tells progress every 10 %. */
+    private static void progress(long t0, int[] told, int remaining, int pages) {
+        int percent = pages == 0 ? 100 : (int) (100L * (pages - remaining) / pages);
+        if (percent >= told[0] + 10 || remaining == 0) {
+            told[0] = percent;
+            LOG.info("backup: {} % of {} pages copied in {} s", percent, pages, (System.nanoTime() - t0) / 1_000_000_000L);
         }
     }
 }

@@ -101,6 +101,8 @@ class BackupCommandTest {
                 scans.join();
             }
             assertEquals(0, r.exit(), r.out());
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(copy)), "the copy holds sealed identities: owner only");
             long inCopy = r.json().path("entries").asLong();
             assertTrue(inCopy >= 5 && inCopy <= written.get(), inCopy + " of " + written.get());
             Path restored = out.resolve("restored-busy");
