@@ -328,12 +328,6 @@ public final class ScanStore {
         return n == null ? 0L : n;
     }
 
-    /** Distinct tablets with a scan at or after {@code since} (by {@code scan_log_time}): a count, no ids. */
-    public static long devicesScanningSince(Connection c, long since) throws SQLException {
-        Long n = Sql.value(c, "SELECT count(DISTINCT device_id) FROM scan_log WHERE scanned_at >= ?", since);
-        return n == null ? 0 : n;
-    }
-
     // ---- visits ----
 
     /** A visitor's scans, newest first (by {@code scan_log_visitor_time}). */

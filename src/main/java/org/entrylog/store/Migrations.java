@@ -33,6 +33,7 @@ final class Migrations {
         "010_venue_owners.sql",
         "011_notices.sql",
         "012_device_areas.sql",
+        "013_device_indexes.sql",
     };
 
     /** In order, as {@link #FILES}; PostgreSQL DDL is transactional, so the same one-transaction rule holds. */
@@ -46,6 +47,7 @@ final class Migrations {
         "007_sign_in_throttle.sql",
         "008_notices.sql",
         "009_device_areas.sql",
+        "010_device_indexes.sql",
     };
 
     private Migrations() {}

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.entrylog.store.WriteQueue;
 
@@ -47,6 +49,7 @@ public final class DeviceSightings {
     private final WriteQueue writes;
     private final Clock clock;
     private final ConcurrentHashMap<Long, Long> written = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Long> scanned = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, QueueReport> reports = new ConcurrentHashMap<>();
 
     public DeviceSightings(WriteQueue writes, Clock clock) {
@@ -54,38 +57,54 @@ public final class DeviceSightings {
         this.clock = clock;
     }
 
-    /** The device made an authenticated request now. */
+    /** The device made an authenticated request now (not a scan). */
     public void seen(VenueService.Device device) {
-        seen(device, null, null);
+        seen(device, null, null, false);
     }
 
     /**
-     * The device made an authenticated request now, with these queue headers (null: not sent). A
-     * report that changed is written at once when the device's write is due, else with the next one.
+     * The device made an authenticated request now, with these queue headers (null: not sent);
+     * {@code scanning}: the request sends scans. A report that changed is written at once when the
+     * device's write is due, else with the next one. The time of its last scans is kept the same way
+     * ({@code last_scan_at}, at most once a minute): {@code /metrics} counts the tablets scanning in
+     * the last hour from it, not from the log, which would take a row per scan (issue 18).
      */
-    public void seen(VenueService.Device device, String queuedHeader, String oldestHeader) {
+    public void seen(VenueService.Device device, String queuedHeader, String oldestHeader, boolean scanning) {
         long now = clock.millis();
         QueueReport report = parse(queuedHeader, oldestHeader, now);
         if (report != null) {
             reports.put(device.id(), report);
         }
-        Long last = written.get(device.id());
-        if (last != null && now - last < INTERVAL.toMillis()) {
-            return;
-        }
-        // only the request that moves the entry writes, so concurrent requests of one tablet write once
-        boolean mine = last == null ? written.putIfAbsent(device.id(), now) == null
-                : written.replace(device.id(), last, now);
-        if (mine) {
+        boolean seenDue = due(written, device.id(), now);
+        boolean scanDue = scanning && due(scanned, device.id(), now);
+        if (seenDue || scanDue) {
             QueueReport latest = reports.get(device.id());
             writes.submit(c -> {
-                VenueService.markSeen(c, device.id(), now);
-                if (latest != null) {
-                    VenueService.writeQueue(c, device.id(), latest);
+                if (seenDue) {
+                    VenueService.markSeen(c, device.id(), now);
+                    if (latest != null) {
+                        VenueService.writeQueue(c, device.id(), latest);
+                    }
+                }
+                if (scanDue) {
+                    VenueService.markScanned(c, device.id(), now);
                 }
                 return null;
             });
         }
+    }
+
+    /**
+     * Whether the device's time in {@code times} is due to be written (none yet, or a
+     * {@link #INTERVAL} old), moving it to {@code now} if so. Only the request that moves the entry
+     * writes, so concurrent requests of one tablet write once.
+     */
+    private static boolean due(ConcurrentHashMap<Long, Long> times, long deviceId, long now) {
+        Long last = times.get(deviceId);
+        if (last != null && now - last < INTERVAL.toMillis()) {
+            return false;
+        }
+        return last == null ? times.putIfAbsent(deviceId, now) == null : times.replace(deviceId, last, now);
     }
 
     /** The report of the headers, or null when they are missing or not believable. */
@@ -125,12 +144,29 @@ public final class DeviceSightings {
         return stored == null || held.reportedAt() >= stored.reportedAt() ? held : stored;
     }
 
-    /** The latest queue report of every tablet not revoked (the operator's figures). */
-    public List<QueueReport> activeReports(Connection c) throws SQLException {
+    /**
+     * The latest queue report of every tablet not revoked that has scans queued (the operator's
+     * figures), without reading the others: the stored reports with a queue, each replaced by a newer
+     * one held here, and the reports held here with a queue whose tablet's stored report had none yet
+     * (it is written at most once a minute), when that tablet is not revoked and no newer report
+     * was stored (by another server of a shared database).
+     */
+    public List<QueueReport> queuedReports(Connection c) throws SQLException {
+        Map<Long, QueueReport> latest = new HashMap<>();
+        for (VenueService.Tablet t : VenueService.tabletsWithQueue(c)) {
+            latest.put(t.id(), latest(t.id(), t.queue()));
+        }
+        for (Map.Entry<Long, QueueReport> held : reports.entrySet()) {
+            if (held.getValue().queued() > 0 && !latest.containsKey(held.getKey())) {
+                VenueService.Tablet t = VenueService.tablet(c, held.getKey());
+                if (t != null && !t.revoked()) {
+                    latest.put(t.id(), latest(t.id(), t.queue())); // another server may hold a newer one
+                }
+            }
+        }
         List<QueueReport> out = new ArrayList<>();
-        for (VenueService.Tablet t : VenueService.activeTablets(c)) {
-            QueueReport r = latest(t.id(), t.queue());
-            if (r != null) {
+        for (QueueReport r : latest.values()) {
+            if (r.queued() > 0) {
                 out.add(r);
             }
         }

@@ -11,6 +11,7 @@ import org.entrylog.common.Ids;
 import org.entrylog.common.RegionCode;
 import org.entrylog.common.Text;
 import org.entrylog.store.Database;
+import org.entrylog.store.Sql;
 
 /**
  * Venues, their enrollment codes, and the tablets enrolled with them. Codes and device secrets
@@ -224,18 +225,42 @@ public final class VenueService {
         return out;
     }
 
-    /** Every tablet not revoked, of every venue (the operator's queue figures). */
-    public static java.util.List<Tablet> activeTablets(Connection c) throws SQLException {
+    /**
+     * The tablets not revoked whose stored report has scans queued (the operator's queue figures), by
+     * the partial index {@code device_queued}: a handful, however many tablets there are.
+     */
+    public static java.util.List<Tablet> tabletsWithQueue(Connection c) throws SQLException {
         java.util.List<Tablet> out = new java.util.ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id, public_id, label, area, enrolled_at, last_seen_at, queued_scans, oldest_queued_at,"
-                        + " queue_reported_at, revoked_at FROM device WHERE revoked_at IS NULL");
+                        + " queue_reported_at, revoked_at FROM device WHERE queued_scans > 0 AND revoked_at IS NULL");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(tablet(rs));
             }
         }
         return out;
+    }
+
+    /** The tablet with this internal id, revoked or not, or null. */
+    public static Tablet tablet(Connection c, long deviceId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, public_id, label, area, enrolled_at, last_seen_at, queued_scans, oldest_queued_at,"
+                        + " queue_reported_at, revoked_at FROM device WHERE id = ?")) {
+            ps.setLong(1, deviceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? tablet(rs) : null;
+            }
+        }
+    }
+
+    /**
+     * Tablets that sent scans at or after {@code since} (their {@code last_scan_at}, written at most
+     * once a minute, see {@link DeviceSightings}), by {@code device_last_scan}: a count, no ids.
+     */
+    public static long scanningSince(Connection c, long since) throws SQLException {
+        Long n = Sql.value(c, "SELECT count(*) FROM device WHERE last_scan_at >= ?", since);
+        return n == null ? 0 : n;
     }
 
     private static Tablet tablet(ResultSet rs) throws SQLException {
@@ -356,8 +381,18 @@ public final class VenueService {
      * {@link DeviceSightings}.
      */
     public static void markSeen(Connection c, long deviceId, long at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE device SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)")) {
+        moveForward(c, "last_seen_at", deviceId, at);
+    }
+
+    /** The tablet sent scans at {@code at} (epoch ms), as {@link #markSeen}. */
+    public static void markScanned(Connection c, long deviceId, long at) throws SQLException {
+        moveForward(c, "last_scan_at", deviceId, at);
+    }
+
+    /** Sets the device's time {@code column} (a name from this class, never input) to {@code at} unless later. */
+    private static void moveForward(Connection c, String column, long deviceId, long at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE device SET " + column + " = ? WHERE id = ? AND ("
+                + column + " IS NULL OR " + column + " < ?)")) {
             ps.setLong(1, at);
             ps.setLong(2, deviceId);
             ps.setLong(3, at);

@@ -107,7 +107,18 @@ public final class Metrics {
                 .register(registry)).record(Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /**
+     * Work done once before each scrape, such as one read whose result several gauges show (a gauge
+     * reads its value on its own, so each would otherwise repeat the read).
+     */
+    public void beforeScrape(Runnable r) {
+        beforeScrape.add(r);
+    }
+
+    private final java.util.List<Runnable> beforeScrape = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public void scrape(Context ctx) {
+        beforeScrape.forEach(Runnable::run);
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
     }
 }

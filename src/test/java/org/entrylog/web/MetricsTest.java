@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.entrylog.testing.BothStores;
+import org.entrylog.testing.MutableClock;
 import org.entrylog.testing.TestApp;
 import org.entrylog.testing.TestApp.Device;
 import org.entrylog.testing.TestApp.Response;
@@ -103,6 +106,73 @@ class MetricsTest {
             for (String secret : new String[] {a.id(), a.secret(), b.id(), b.secret()}) {
                 assertFalse(t.get("/metrics", null).body().contains(secret));
             }
+        }
+    }
+
+    /** Polls until {@code sql} counts one row (the sightings are written by the writer, after the request). */
+    private static void awaitRow(TestApp t, String sql) {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (t.count(sql) != 1) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("not written within 10 s: " + sql);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** The value of an unlabelled metric in a scrape, or null when it is missing. */
+    private static String metric(TestApp t, String name) {
+        for (String line : t.get("/metrics", null).body().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return line.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aRestartedServerShowsTheStoredQueuesAndTheTabletsScanningInTheLastHour() {
+        MutableClock clock = MutableClock.at("2026-03-02T09:00:00Z");
+        Device a;
+        Device quiet;
+        Map<String, String> env;
+        try (TestApp t = TestApp.on(store, dir, clock, Map.of())) {
+            env = t.sameStore();
+            a = t.venueWithDevice("Cafe");
+            quiet = t.venueWithDevice("Closed for the season");
+            assertEquals(200, withQueue(t, "/api/venues/" + a.venueId() + "/occupancy", a.secret(), "3",
+                    clock.instant().minusSeconds(120).toString()).status());
+            awaitRow(t, "SELECT count(*) FROM device WHERE queued_scans = 3");
+            assertEquals("0.0", metric(t, "entrylog_tablets_seen_tablets")); // requests, but no scans yet
+            assertEquals(201, t.scan(a, t.pass(t.register("Zebulon", "01024681357"))).status());
+            assertEquals("1.0", metric(t, "entrylog_tablets_seen_tablets"));
+        }
+        clock.advance(Duration.ofMinutes(30));
+        try (TestApp t = TestApp.on(store, dir, clock, env)) {
+            // nothing of the queue is held in memory now: the stored report counts
+            assertEquals("3.0", metric(t, "entrylog_tablets_queued_scans"));
+            assertEquals("1920.0", metric(t, "entrylog_oldest_queued_scan_age_seconds"));
+            assertEquals("1.0", metric(t, "entrylog_tablets_seen_tablets"));
+            // an hour and a minute after its scan the tablet is no longer counted
+            clock.advance(Duration.ofMinutes(31));
+            assertEquals("0.0", metric(t, "entrylog_tablets_seen_tablets"));
+            assertEquals("3.0", metric(t, "entrylog_tablets_queued_scans"));
+            // the other tablet reports a queue (held, and written) and scans, even a pass that is refused
+            assertEquals(200, withQueue(t, "/api/venues/" + quiet.venueId() + "/occupancy", quiet.secret(), "2",
+                    null).status());
+            awaitRow(t, "SELECT count(*) FROM device WHERE queued_scans = 2");
+            assertEquals("0.0", metric(t, "entrylog_tablets_seen_tablets"));
+            assertEquals(400, t.scan(quiet, "not a pass").status()); // token_malformed
+            assertEquals("1.0", metric(t, "entrylog_tablets_seen_tablets"));
+            assertEquals("5.0", metric(t, "entrylog_tablets_queued_scans"));
+            // a revoked tablet's stored queue no longer counts
+            assertTrue(t.app.venues.revoke(a.id()));
+            assertEquals("2.0", metric(t, "entrylog_tablets_queued_scans"));
+            assertEquals("0.0", metric(t, "entrylog_oldest_queued_scan_age_seconds"));
         }
     }
 }
