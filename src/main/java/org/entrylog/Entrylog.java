@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.entrylog.config.Config;
 import org.entrylog.official.AnonymousRefusals;
 import org.entrylog.official.LoginThrottle;
@@ -164,12 +165,21 @@ public final class Entrylog implements AutoCloseable {
                 () -> db.read(c -> VenueService.scanningSince(c, clock.millis() - Duration.ofHours(1).toMillis())));
         // tablets' offline queues, by their latest reports (venue/DeviceSightings): counts and an age, no ids;
         // read once a scrape for both gauges
-        AtomicReference<List<DeviceSightings.QueueReport>> queues = new AtomicReference<>(List.of());
-        metrics.beforeScrape(() -> queues.set(db.read(sightings::queuedReports)));
+        AtomicReference<List<DeviceSightings.QueueReport>> queues = new AtomicReference<>();
+        metrics.beforeScrape(() -> {
+            try {
+                queues.set(db.read(sightings::queuedReports));
+            } catch (RuntimeException e) { // both gauges read NaN; the rest of the scrape stands
+                queues.set(null);
+                LOG.warn("metrics: the tablets' queue reports could not be read: {}", e.getMessage());
+            }
+        });
         metrics.gauge("entrylog.tablets.queued", "Scans queued offline on tablets not revoked, by their latest reports",
-                "scans", () -> DeviceSightings.queued(queues.get()));
+                "scans", () -> Optional.ofNullable(queues.get()).map(DeviceSightings::queued).orElse(null));
         metrics.gauge("entrylog.oldest.queued.scan.age", "Age of the oldest scan a tablet reports still queued offline"
-                + " (0 when none)", "seconds", () -> DeviceSightings.oldestAgeSeconds(queues.get(), clock.millis()));
+                + " (0 when none)", "seconds",
+                () -> Optional.ofNullable(queues.get()).map(q -> DeviceSightings.oldestAgeSeconds(q, clock.millis()))
+                        .orElse(null));
         this.sessions = new Sessions(db, writes, new Passwords(), new LoginThrottle(clock, config.rateLimits(),
                 db.isPostgres() ? new LoginThrottle.Shared(db, writes) : null), clock,
                 new SecondFactors(db, TotpSecrets.forDataDir(config.dataDir())));
