@@ -209,12 +209,15 @@ public final class VenueService {
     public record Tablet(long id, String deviceId, String label, String area, long enrolledAt, Long lastSeenAt,
                          DeviceSightings.QueueReport queue, boolean revoked) {}
 
+    /** What {@link #tablet(ResultSet)} reads of a device row. */
+    private static final String TABLET_SELECT = "SELECT id, public_id, label, area, enrolled_at, last_seen_at,"
+            + " queued_scans, oldest_queued_at, queue_reported_at, revoked_at FROM device";
+
     /** The tablets of the venue with this internal id, revoked ones too, oldest first. */
     public static java.util.List<Tablet> tabletsOf(Connection c, long venueId) throws SQLException {
         java.util.List<Tablet> out = new java.util.ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, public_id, label, area, enrolled_at, last_seen_at, queued_scans, oldest_queued_at,"
-                        + " queue_reported_at, revoked_at FROM device WHERE venue_id = ? ORDER BY id")) {
+                TABLET_SELECT + " WHERE venue_id = ? ORDER BY id")) {
             ps.setLong(1, venueId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -232,8 +235,7 @@ public final class VenueService {
     public static java.util.List<Tablet> tabletsWithQueue(Connection c) throws SQLException {
         java.util.List<Tablet> out = new java.util.ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, public_id, label, area, enrolled_at, last_seen_at, queued_scans, oldest_queued_at,"
-                        + " queue_reported_at, revoked_at FROM device WHERE queued_scans > 0 AND revoked_at IS NULL");
+                TABLET_SELECT + " WHERE queued_scans > 0 AND revoked_at IS NULL");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(tablet(rs));
@@ -245,8 +247,7 @@ public final class VenueService {
     /** The tablet with this internal id, revoked or not, or null. */
     public static Tablet tablet(Connection c, long deviceId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, public_id, label, area, enrolled_at, last_seen_at, queued_scans, oldest_queued_at,"
-                        + " queue_reported_at, revoked_at FROM device WHERE id = ?")) {
+                TABLET_SELECT + " WHERE id = ?")) {
             ps.setLong(1, deviceId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? tablet(rs) : null;
@@ -289,8 +290,7 @@ public final class VenueService {
             return null;
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, public_id, label, area, enrolled_at, last_seen_at, queued_scans, oldest_queued_at,"
-                        + " queue_reported_at, revoked_at FROM device WHERE public_id = ? AND venue_id = ?")) {
+                TABLET_SELECT + " WHERE public_id = ? AND venue_id = ?")) {
             ps.setBytes(1, publicId);
             ps.setLong(2, venueId);
             try (ResultSet rs = ps.executeQuery()) {

@@ -301,6 +301,23 @@ public final class TestApp implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits up to 10 s for {@link #count} of {@code sql} to reach {@code n} (something the server
+     * writes after answering: sightings, checkpoints), then asserts it is exactly {@code n}.
+     */
+    public void awaitCount(String sql, long n) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (count(sql) < n && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(n, count(sql), sql);
+    }
+
     /** Waits (up to {@code limit}) for the server's start-up purge round to have finished. */
     public void awaitStartupPurge(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();

@@ -46,12 +46,8 @@ class RollbackTest {
     }
 
     /** Waits (up to 10 s) until the checkpoint table holds {@code n} rows; the start-up one is taken by the job thread. */
-    private static void awaitCheckpoints(TestApp t, long n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (t.count("SELECT count(*) FROM checkpoint") < n && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(n, t.count("SELECT count(*) FROM checkpoint"));
+    private static void awaitCheckpoints(TestApp t, long n) {
+        t.awaitCount("SELECT count(*) FROM checkpoint", n);
     }
 
     @Test

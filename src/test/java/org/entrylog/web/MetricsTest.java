@@ -109,21 +109,6 @@ class MetricsTest {
         }
     }
 
-    /** Polls until {@code sql} counts one row (the sightings are written by the writer, after the request). */
-    private static void awaitRow(TestApp t, String sql) {
-        long until = System.nanoTime() + 10_000_000_000L;
-        while (t.count(sql) != 1) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("not written within 10 s: " + sql);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     /** The value of an unlabelled metric in a scrape, or null when it is missing. */
     private static String metric(TestApp t, String name) {
         for (String line : t.get("/metrics", null).body().split("\n")) {
@@ -146,7 +131,7 @@ class MetricsTest {
             quiet = t.venueWithDevice("Closed for the season");
             assertEquals(200, withQueue(t, "/api/venues/" + a.venueId() + "/occupancy", a.secret(), "3",
                     clock.instant().minusSeconds(120).toString()).status());
-            awaitRow(t, "SELECT count(*) FROM device WHERE queued_scans = 3");
+            t.awaitCount("SELECT count(*) FROM device WHERE queued_scans = 3", 1);
             assertEquals("0.0", metric(t, "entrylog_tablets_seen_tablets")); // requests, but no scans yet
             assertEquals(201, t.scan(a, t.pass(t.register("Zebulon", "01024681357"))).status());
             assertEquals("1.0", metric(t, "entrylog_tablets_seen_tablets"));
@@ -164,7 +149,7 @@ class MetricsTest {
             // the other tablet reports a queue (held, and written) and scans, even a pass that is refused
             assertEquals(200, withQueue(t, "/api/venues/" + quiet.venueId() + "/occupancy", quiet.secret(), "2",
                     null).status());
-            awaitRow(t, "SELECT count(*) FROM device WHERE queued_scans = 2");
+            t.awaitCount("SELECT count(*) FROM device WHERE queued_scans = 2", 1);
             assertEquals("0.0", metric(t, "entrylog_tablets_seen_tablets"));
             assertEquals(400, t.scan(quiet, "not a pass").status()); // token_malformed
             assertEquals("1.0", metric(t, "entrylog_tablets_seen_tablets"));
