@@ -29,9 +29,13 @@ import org.entrylog.store.KeyFiles;
  * applying {@link #strengthen} to the stored value ({@link PhoneIndexMigration}); the phone number
  * itself was never stored.
  *
- * <p>Each hash allocates 64 MiB, so at most {@link #concurrency()} run at once (sized from the
+ * <p>Each hash works in 64 MiB, so at most {@link #concurrency()} run at once (sized from the
  * cores and the heap); a burst of registrations queues, and a request that waited
- * {@link #MAX_WAIT} gets 503 {@code unavailable} instead of exhausting the heap.
+ * {@link #MAX_WAIT} gets 503 {@code unavailable} instead of exhausting the heap. That memory is
+ * kept between hashes (BouncyCastle's block pool, at most one hash's worth per slot; each block is
+ * zeroed before it goes back): allocated afresh, 64 MiB of 1 KiB blocks lived the hash's ~150 ms,
+ * long enough for the collector to copy them into the old generation, and a trace's hash then cost
+ * the requests after it a collection (issue 18: venue visits right after a trace, docs/benchmarks).
  */
 public final class PhoneHasher {
     public static final String KEY_FILE = "phone-hmac.key";
@@ -48,6 +52,7 @@ public final class PhoneHasher {
     private final int memoryKib;
     private final int iterations;
     private final Semaphore slots;
+    private final Argon2BytesGenerator.BlockPool blocks;
     private final Duration maxWait;
 
     public PhoneHasher(byte[] key) {
@@ -61,7 +66,9 @@ public final class PhoneHasher {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.maxWait = maxWait;
-        this.slots = new Semaphore(concurrencyFor(memoryKib), true);
+        int concurrency = concurrencyFor(memoryKib);
+        this.slots = new Semaphore(concurrency, true);
+        this.blocks = new Argon2BytesGenerator.FixedBlockPool(memoryKib * concurrency);
     }
 
     /** The key of a data folder, made on first use (owner-only). */
@@ -113,6 +120,7 @@ public final class PhoneHasher {
                 .withMemoryAsKB(memoryKib)
                 .withIterations(iterations)
                 .withParallelism(PARALLELISM)
+                .withBlockPool(blocks)
                 .build();
         byte[] out = new byte[32];
         boolean got;
@@ -126,7 +134,7 @@ public final class PhoneHasher {
             throw ApiException.unavailable("Too many phone numbers are being checked at once; try again shortly.");
         }
         try {
-            // made inside the slot: the generator holds its 64 MiB from init to the end
+            // inside the slot: the generator takes its 64 MiB from the pool and gives it back, zeroed, at the end
             Argon2BytesGenerator gen = new Argon2BytesGenerator();
             gen.init(params);
             gen.generateBytes(hmac, out);

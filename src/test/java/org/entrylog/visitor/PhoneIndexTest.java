@@ -41,9 +41,13 @@ class PhoneIndexTest {
 
     /** Argon2id as RFC 9106 defines it, computed here independently of PhoneHasher. */
     private static byte[] argon2id(byte[] password, byte[] secret) {
+        return argon2id(password, secret, 64 * 1024);
+    }
+
+    private static byte[] argon2id(byte[] password, byte[] secret, int memoryKib) {
         Argon2BytesGenerator g = new Argon2BytesGenerator();
         g.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withSalt(PhoneHasher.SALT).withSecret(secret).withMemoryAsKB(64 * 1024).withIterations(1)
+                .withSalt(PhoneHasher.SALT).withSecret(secret).withMemoryAsKB(memoryKib).withIterations(1)
                 .withParallelism(1).build());
         byte[] out = new byte[32];
         g.generateBytes(password, out);
@@ -102,6 +106,31 @@ class PhoneIndexTest {
         try (TestApp t = new TestApp(dir)) {
             assertEquals(0, new PhoneIndexMigration(t.app.db, null, t.app.phoneHasher).run(), "nothing left to convert");
             assertArrayEquals(argon2id(hmac, key), storedHash(t), "converted once, not twice");
+        }
+    }
+
+    @Test
+    void hashesInTheMemoryKeptFromEarlierOnesEqualFreshOnesAlsoWhenTheyRunAtOnce() throws Exception {
+        byte[] key = new byte[32];
+        Arrays.fill(key, (byte) 7);
+        PhoneHasher hasher = new PhoneHasher(key, 1024, 1, Duration.ofSeconds(30));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<byte[]>> each = new ArrayList<>();
+            List<String> numbers = new ArrayList<>();
+            for (int round = 0; round < 3; round++) { // later rounds take blocks earlier ones gave back
+                for (int i = 0; i < 8; i++) {
+                    String e164 = "+8210555" + String.format("%04d", i);
+                    numbers.add(e164);
+                    each.add(pool.submit(() -> hasher.hash(e164)));
+                }
+            }
+            for (int i = 0; i < each.size(); i++) {
+                byte[] expected = argon2id(hasher.hmac(numbers.get(i)), key, 1024);
+                assertArrayEquals(expected, each.get(i).get(), numbers.get(i) + ", hash " + i);
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
