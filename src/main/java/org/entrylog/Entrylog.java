@@ -147,6 +147,7 @@ public final class Entrylog implements AutoCloseable {
         // ---- end printed cards ----
         this.scans = new ScanService(writes, passCodec, visitors, clock, config.offlineWindow(), cardScans);
         this.metrics = new Metrics();
+        writes.observe(metrics.writeTimers());
         metrics.gauge("entrylog.database.size", "Database file size including its write-ahead log", "bytes",
                 db::sizeOnDisk);
         // passes this server signed are recognised byte for byte and skip the Ed25519 check (pass/IssuedPasses)

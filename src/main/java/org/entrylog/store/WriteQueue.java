@@ -112,6 +112,21 @@ public final class WriteQueue implements AutoCloseable {
     private volatile boolean running = true;
     /** Set when the database was found damaged while running: every write is refused from then on. */
     private volatile StoreUnavailable halted;
+    private volatile Observer observer = (tasks, running, committing) -> { };
+
+    /**
+     * Told of each committed batch, on the writer's thread: how many tasks it held, the time running
+     * them took and the time its {@code COMMIT} took (the WAL's sync and any automatic checkpoint).
+     * It must return at once: the next batch waits for it.
+     */
+    public interface Observer {
+        void committed(int tasks, long runningNanos, long committingNanos);
+    }
+
+    /** Sets the one observer of committed batches (the server's metrics). */
+    public void observe(Observer o) {
+        this.observer = o;
+    }
 
     public WriteQueue(Database db) {
         this(db, java.time.Duration.ofSeconds(ANSWER_TIMEOUT_SECONDS));
@@ -184,8 +199,10 @@ public final class WriteQueue implements AutoCloseable {
         RuntimeException[] failures = new RuntimeException[batch.size()];
         SQLException storageFault = null;
         long t0 = System.nanoTime();
+        long locked;
         long committing;
-        synchronized (c) {
+        synchronized (c) { // may be held by a checkpoint (Reclaimer) or a write outside the queue (Database.transaction)
+            locked = System.nanoTime();
             try {
                 db.begin(c);
                 for (int i = 0; i < batch.size(); i++) {
@@ -226,9 +243,11 @@ public final class WriteQueue implements AutoCloseable {
         }
         long t2 = System.nanoTime();
         if (t2 - t0 >= SLOW_BATCH_NANOS && LOG.isDebugEnabled()) {
-            LOG.debug("slow write batch: {} task(s), {} ms running them, {} ms committing (the WAL's sync and any"
-                    + " checkpoint)", batch.size(), (committing - t0) / 1_000_000, (t2 - committing) / 1_000_000);
+            LOG.debug("slow write batch: {} task(s), {} ms waiting for the writer's connection, {} ms running them,"
+                    + " {} ms committing (the WAL's sync and any checkpoint)", batch.size(), (locked - t0) / 1_000_000,
+                    (committing - locked) / 1_000_000, (t2 - committing) / 1_000_000);
         }
+        observer.committed(batch.size(), committing - locked, t2 - committing);
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results[i], failures[i]);
         }

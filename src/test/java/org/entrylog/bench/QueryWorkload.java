@@ -92,9 +92,11 @@ final class QueryWorkload {
                 long visitRows = 0;
                 long contacts = 0;
                 java.util.TreeMap<Double, Long> visitsTimer = null; // the server's own histogram, at i == 0
+                java.util.TreeMap<Double, Long> commitTimer = null; // and its writer's COMMIT times
                 for (int i = -warmupQueries(); i < o.queries(); i++) { // warm-up requests of each first (300)
                     if (i == 0) {
-                        visitsTimer = serverHistogram(base, VISITS_ROUTE);
+                        visitsTimer = serverHistogram(base, VISITS_BUCKET);
+                        commitTimer = serverHistogram(base, COMMIT_BUCKET);
                     }
                     // the trace first: a venue's visits are listed only within the window of a case visit that a
                     // trace under the same caseRef found there (VenueListRule), so the venue query takes one of them
@@ -140,13 +142,17 @@ final class QueryWorkload {
                 report.add("trace p95, " + label + " scans", "ms", Stats.quantile(ts, 0.95) / 1e6);
                 // the same requests timed by the server itself (its request timer, from the request's
                 // arrival in Javalin to its answer): what the client and the connection add is the rest
-                java.util.TreeMap<Double, Long> after = serverHistogram(base, VISITS_ROUTE);
-                java.util.TreeMap<Double, Long> before = visitsTimer;
-                after.replaceAll((le, n) -> n - before.getOrDefault(le, 0L));
+                java.util.TreeMap<Double, Long> after = since(serverHistogram(base, VISITS_BUCKET), visitsTimer);
                 report.add("venue visits p50, the server's own time (request timer bucket), " + label + " scans", "ms",
                         bucketQuantile(after, 0.5) * 1e3);
                 report.add("venue visits p95, the server's own time (request timer bucket), " + label + " scans", "ms",
                         bucketQuantile(after, 0.95) * 1e3);
+                // every request above wrote its audit entry through the writer: the COMMIT's share of it
+                java.util.TreeMap<Double, Long> commits = since(serverHistogram(base, COMMIT_BUCKET), commitTimer);
+                report.add("the server's write COMMIT p50 in the loop (its audit entries; timer bucket), " + label
+                        + " scans", "ms", bucketQuantile(commits, 0.5) * 1e3);
+                report.add("the server's write COMMIT p95 in the loop, " + label + " scans", "ms",
+                        bucketQuantile(commits, 0.95) * 1e3);
                 long[] hs = Stats.sorted(health);
                 report.add("GET /health p50 in the same loop (the HTTP floor), " + label + " scans", "ms", Stats.quantile(hs, 0.5) / 1e6);
                 report.add("GET /health p95 in the same loop, " + label + " scans", "ms", Stats.quantile(hs, 0.95) / 1e6);
@@ -220,14 +226,24 @@ final class QueryWorkload {
         return Json.MAPPER.readTree(r.body());
     }
 
-    private static final String VISITS_ROUTE = "/api/venues/{venueId}/visits";
 
     /**
      * The server's cumulative request histogram of {@code route} (answers 200) from {@code /metrics}:
      * bucket upper bound in seconds → requests at or under it.
      */
-    private java.util.TreeMap<Double, Long> serverHistogram(String base, String route) throws Exception {
-        String prefix = "http_server_requests_seconds_bucket{method=\"GET\",route=\"" + route + "\",status=\"200\",le=\"";
+    /** The buckets of the venue-visits request timer and of the writer's COMMIT timer, as /metrics prints them. */
+    private static final String VISITS_BUCKET = "http_server_requests_seconds_bucket{method=\"GET\",route=\""
+            + "/api/venues/{venueId}/visits\",status=\"200\",le=\"";
+    private static final String COMMIT_BUCKET = "entrylog_write_batch_commit_seconds_bucket{le=\"";
+
+    /** A cumulative histogram less what it held before. */
+    private static java.util.TreeMap<Double, Long> since(java.util.TreeMap<Double, Long> now,
+                                                        java.util.TreeMap<Double, Long> before) {
+        now.replaceAll((le, n) -> n - before.getOrDefault(le, 0L));
+        return now;
+    }
+
+    private java.util.TreeMap<Double, Long> serverHistogram(String base, String prefix) throws Exception {
         java.util.TreeMap<Double, Long> out = new java.util.TreeMap<>();
         String body = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();

@@ -57,6 +57,26 @@ class MetricsTest {
             }
         }
     }
+    @Test
+    void theWritersBatchesAreTimedRunningAndCommittingApart() {
+        try (TestApp t = TestApp.on(store, dir)) {
+            Visitor v = t.register("Ona", "01024681358");
+            Device d = t.venueWithDevice("Cafe");
+            String token = t.pass(v);
+            double before = Double.parseDouble(metric(t, "entrylog_write_batch_commit_seconds_count"));
+            assertTrue(before >= 1, "the registration's batch at least: " + before);
+            assertEquals(201, t.scan(d, token).status());
+            double after = Double.parseDouble(metric(t, "entrylog_write_batch_commit_seconds_count"));
+            assertTrue(after >= before + 1, before + " → " + after);
+            assertTrue(Double.parseDouble(metric(t, "entrylog_write_batch_commit_seconds_sum")) > 0);
+            String body = t.get("/metrics", null).body();
+            assertTrue(body.contains("entrylog_write_batch_running_seconds_count "), body);
+            // buckets from 100 µs: a disk's sync time reads from the scrape
+            assertTrue(body.contains("entrylog_write_batch_commit_seconds_bucket{le=\"1.0E-4\"}")
+                    || body.matches("(?s).*entrylog_write_batch_commit_seconds_bucket\\{le=\"1\\.[0-9]+E-4\"\\}.*"), body);
+        }
+    }
+
     private Response withQueue(TestApp t, String path, String bearer, String queued, String oldest) {
         java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.base + path))
                 .header("X-Entrylog-Queued", queued).GET();
