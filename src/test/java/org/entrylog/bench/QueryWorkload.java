@@ -210,6 +210,11 @@ final class QueryWorkload {
         String store = databaseUrl != null ? ", postgres" : "";
         report.add("durable commit on this disk p50 (the audit write's floor)" + store, "ms", raw.p50Millis());
         report.add("durable commit on this disk p99" + store, "ms", raw.p99Millis());
+        if (databaseUrl == null) {
+            RawCommits.Result paced = RawCommits.measure(dir, Duration.ofSeconds(3), 100_000, Duration.ofMillis(5));
+            report.add("durable commit on this disk, one every 5 ms (as requests come), p50", "ms", paced.p50Millis());
+            report.add("durable commit on this disk, one every 5 ms, p99", "ms", paced.p99Millis());
+        }
     }
 
     /** Warm-up requests of each query before each repeat: {@code queryWarmup=} (default 300). */
