@@ -117,7 +117,7 @@ public final class WriteQueue implements AutoCloseable {
     /**
      * Told of each committed batch, on the writer's thread: how many tasks it held, the time running
      * them took and the time its {@code COMMIT} took (the WAL's sync and any automatic checkpoint).
-     * It must return at once: the next batch waits for it.
+     * It is told after the batch's answers and must return at once: the next batch waits for it.
      */
     public interface Observer {
         void committed(int tasks, long runningNanos, long committingNanos);
@@ -247,10 +247,10 @@ public final class WriteQueue implements AutoCloseable {
                     + " {} ms committing (the WAL's sync and any checkpoint)", batch.size(), (locked - t0) / 1_000_000,
                     (committing - locked) / 1_000_000, (t2 - committing) / 1_000_000);
         }
-        observer.committed(batch.size(), committing - locked, t2 - committing);
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results[i], failures[i]);
         }
+        observer.committed(batch.size(), committing - locked, t2 - committing); // after the answers, which need not wait
     }
 
     /**

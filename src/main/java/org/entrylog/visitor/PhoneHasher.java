@@ -35,7 +35,7 @@ import org.entrylog.store.KeyFiles;
  * kept between hashes (BouncyCastle's block pool, at most one hash's worth per slot; each block is
  * zeroed before it goes back): allocated afresh, 64 MiB of 1 KiB blocks lived the hash's ~150 ms,
  * long enough for the collector to copy them into the old generation, and a trace's hash then cost
- * the requests after it a collection (issue 18: venue visits right after a trace, docs/benchmarks).
+ * the requests after it a collection (issue 18; BENCHMARKS.md, section 5, "Session 8").
  */
 public final class PhoneHasher {
     public static final String KEY_FILE = "phone-hmac.key";

@@ -231,11 +231,6 @@ final class QueryWorkload {
         return Json.MAPPER.readTree(r.body());
     }
 
-
-    /**
-     * The server's cumulative request histogram of {@code route} (answers 200) from {@code /metrics}:
-     * bucket upper bound in seconds → requests at or under it.
-     */
     /** The buckets of the venue-visits request timer and of the writer's COMMIT timer, as /metrics prints them. */
     private static final String VISITS_BUCKET = "http_server_requests_seconds_bucket{method=\"GET\",route=\""
             + "/api/venues/{venueId}/visits\",status=\"200\",le=\"";
@@ -248,6 +243,10 @@ final class QueryWorkload {
         return now;
     }
 
+    /**
+     * A cumulative histogram of the server's from {@code /metrics}, the lines that start with
+     * {@code prefix} (up to the bucket's bound): bucket upper bound in seconds → events at or under it.
+     */
     private java.util.TreeMap<Double, Long> serverHistogram(String base, String prefix) throws Exception {
         java.util.TreeMap<Double, Long> out = new java.util.TreeMap<>();
         String body = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),

@@ -57,6 +57,7 @@ class MetricsTest {
             }
         }
     }
+
     @Test
     void theWritersBatchesAreTimedRunningAndCommittingApart() {
         try (TestApp t = TestApp.on(store, dir)) {
