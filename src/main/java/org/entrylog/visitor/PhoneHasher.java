@@ -35,7 +35,8 @@ import org.entrylog.store.KeyFiles;
  * kept between hashes (BouncyCastle's block pool, at most one hash's worth per slot; each block is
  * zeroed before it goes back): allocated afresh, 64 MiB of 1 KiB blocks lived the hash's ~150 ms,
  * long enough for the collector to copy them into the old generation, and a trace's hash then cost
- * the requests after it a collection (issue 18; BENCHMARKS.md, section 5, "Session 8").
+ * the requests after it a collection (issue 18; BENCHMARKS.md, section 5, "Session 8"). The pool
+ * is held softly ({@link KeptBlocks}): the collector may take it back rather than run short.
  */
 public final class PhoneHasher {
     public static final String KEY_FILE = "phone-hmac.key";
@@ -68,7 +69,7 @@ public final class PhoneHasher {
         this.maxWait = maxWait;
         int concurrency = concurrencyFor(memoryKib);
         this.slots = new Semaphore(concurrency, true);
-        this.blocks = new Argon2BytesGenerator.FixedBlockPool(memoryKib * concurrency);
+        this.blocks = new KeptBlocks(memoryKib * concurrency);
     }
 
     /** The key of a data folder, made on first use (owner-only). */
@@ -142,6 +143,41 @@ public final class PhoneHasher {
             slots.release();
         }
         return out;
+    }
+
+    /**
+     * BouncyCastle's fixed pool behind a soft reference: the blocks idle between hashes stay while
+     * the heap has room (a busy server keeps them, so hashes make no garbage) and are given up to
+     * the collector before it would run out, e.g. with many servers in one JVM, as in the tests.
+     */
+    private static final class KeptBlocks implements Argon2BytesGenerator.BlockPool {
+        private final int maxBlocks;
+        private volatile java.lang.ref.SoftReference<Argon2BytesGenerator.FixedBlockPool> pool =
+                new java.lang.ref.SoftReference<>(null);
+
+        KeptBlocks(int maxBlocks) {
+            this.maxBlocks = maxBlocks;
+        }
+
+        /** The pool, or a new one if the collector took it (two hashes may each make one; one is kept). */
+        private Argon2BytesGenerator.FixedBlockPool pool() {
+            Argon2BytesGenerator.FixedBlockPool p = pool.get();
+            if (p == null) {
+                p = new Argon2BytesGenerator.FixedBlockPool(maxBlocks);
+                pool = new java.lang.ref.SoftReference<>(p);
+            }
+            return p;
+        }
+
+        @Override
+        public Argon2BytesGenerator.Block allocate() {
+            return pool().allocate();
+        }
+
+        @Override
+        public void deallocate(Argon2BytesGenerator.Block block) {
+            pool().deallocate(block);
+        }
     }
 
     @Override
