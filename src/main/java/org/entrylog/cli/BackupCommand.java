@@ -35,8 +35,16 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "FILE", description = "Where to write the copy (must not exist).")
     Path to;
 
-    /** How the copy is checked before it is called a backup. */
-    enum Check { full, quick, none }
+    /** How the copy is checked before it is called a backup: the SQLite pragma that does it, if any. */
+    enum Check {
+        full("integrity_check"), quick("quick_check"), none(null);
+
+        final String pragma;
+
+        Check(String pragma) {
+            this.pragma = pragma;
+        }
+    }
 
     @Option(names = "--check", paramLabel = "CHECK", defaultValue = "full",
             description = "full (default): PRAGMA integrity_check of the copy, every index against its table"
@@ -87,9 +95,9 @@ final class BackupCommand implements Callable<Integer> {
         long checkStart = System.nanoTime();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + target);
              Statement s = c.createStatement()) {
-            if (check != Check.none) {
-                LOG.info("backup: copied; checking the copy ({}_check)", check == Check.full ? "integrity" : "quick");
-                try (ResultSet rs = s.executeQuery(check == Check.full ? "PRAGMA integrity_check" : "PRAGMA quick_check")) {
+            if (check.pragma != null) {
+                LOG.info("backup: copied; checking the copy ({})", check.pragma);
+                try (ResultSet rs = s.executeQuery("PRAGMA " + check.pragma)) {
                     if (!rs.next() || !"ok".equals(rs.getString(1))) {
                         throw new IllegalStateException("the copy failed its integrity check");
                     }
@@ -99,7 +107,7 @@ final class BackupCommand implements Callable<Integer> {
         }
         LOG.info("backup: copy checked ({}) and its entries counted in {} s", check, (System.nanoTime() - checkStart) / 1_000_000_000L);
         Main.printJson(spec.commandLine().getOut(), Json.obj("backup", target.toString(), "bytes", Files.size(target),
-                "entries", entries, "check", check.name(), "integrity", check == Check.none ? "unchecked" : "ok"));
+                "entries", entries, "check", check.name(), "integrity", check.pragma == null ? "unchecked" : "ok"));
         return 0;
     }
 

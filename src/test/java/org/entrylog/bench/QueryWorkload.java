@@ -95,8 +95,9 @@ final class QueryWorkload {
                 java.util.TreeMap<Double, Long> commitTimer = null; // and its writer's COMMIT times
                 for (int i = -warmupQueries(); i < o.queries(); i++) { // warm-up requests of each first (300)
                     if (i == 0) {
-                        visitsTimer = serverHistogram(base, VISITS_BUCKET);
-                        commitTimer = serverHistogram(base, COMMIT_BUCKET);
+                        String scrape = scrape(base);
+                        visitsTimer = histogram(scrape, VISITS_BUCKET);
+                        commitTimer = histogram(scrape, COMMIT_BUCKET);
                     }
                     // the trace first: a venue's visits are listed only within the window of a case visit that a
                     // trace under the same caseRef found there (VenueListRule), so the venue query takes one of them
@@ -142,13 +143,14 @@ final class QueryWorkload {
                 report.add("trace p95, " + label + " scans", "ms", Stats.quantile(ts, 0.95) / 1e6);
                 // the same requests timed by the server itself (its request timer, from the request's
                 // arrival in Javalin to its answer): what the client and the connection add is the rest
-                java.util.TreeMap<Double, Long> after = since(serverHistogram(base, VISITS_BUCKET), visitsTimer);
+                String scrape = scrape(base);
+                java.util.TreeMap<Double, Long> after = since(histogram(scrape, VISITS_BUCKET), visitsTimer);
                 report.add("venue visits p50, the server's own time (request timer bucket), " + label + " scans", "ms",
                         bucketQuantile(after, 0.5) * 1e3);
                 report.add("venue visits p95, the server's own time (request timer bucket), " + label + " scans", "ms",
                         bucketQuantile(after, 0.95) * 1e3);
                 // every request above wrote its audit entry through the writer: the COMMIT's share of it
-                java.util.TreeMap<Double, Long> commits = since(serverHistogram(base, COMMIT_BUCKET), commitTimer);
+                java.util.TreeMap<Double, Long> commits = since(histogram(scrape, COMMIT_BUCKET), commitTimer);
                 report.add("the server's write COMMIT p50 in the loop (its audit entries; timer bucket), " + label
                         + " scans", "ms", bucketQuantile(commits, 0.5) * 1e3);
                 report.add("the server's write COMMIT p95 in the loop, " + label + " scans", "ms",
@@ -243,14 +245,18 @@ final class QueryWorkload {
         return now;
     }
 
-    /**
-     * A cumulative histogram of the server's from {@code /metrics}, the lines that start with
-     * {@code prefix} (up to the bucket's bound): bucket upper bound in seconds → events at or under it.
-     */
-    private java.util.TreeMap<Double, Long> serverHistogram(String base, String prefix) throws Exception {
-        java.util.TreeMap<Double, Long> out = new java.util.TreeMap<>();
-        String body = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+    /** The server's {@code /metrics} scrape. */
+    private String scrape(String base) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * A cumulative histogram of a scrape, the lines that start with {@code prefix} (up to the
+     * bucket's bound): bucket upper bound in seconds → events at or under it.
+     */
+    private static java.util.TreeMap<Double, Long> histogram(String body, String prefix) {
+        java.util.TreeMap<Double, Long> out = new java.util.TreeMap<>();
         for (String line : body.split("\n")) {
             if (line.startsWith(prefix)) {
                 String le = line.substring(prefix.length(), line.indexOf('"', prefix.length()));
