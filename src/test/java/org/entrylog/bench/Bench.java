@@ -24,7 +24,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>Arguments are {@code key=value} words, or {@code all}:
  * <ul>
  *   <li>{@code workloads=micro,http,queries} which to run (default all three); {@code scanprofile}
- *       (not in the default) profiles single scans, see {@link ScanProfile}</li>
+ *       (not in the default) profiles single scans, see {@link ScanProfile}; {@code httpfloor} (not in
+ *       the default) what a request of a scan's shape costs on bare Jetty and Javalin, see {@link HttpFloor}</li>
  *   <li>{@code stores} (not in the default): single-scan ingest on SQLite and PostgreSQL side by side,
  *       {@code stores=sqlite,postgres servers=1,2 rawSeconds=10}, see {@link StoreCompare}</li>
  *   <li>{@code repeats=3} repeats of each figure; the report gives median and min–max</li>
@@ -122,6 +123,13 @@ public final class Bench {
             for (int r = 1; r <= o.repeats(); r++) {
                 System.out.println("http workloads, repeat " + r);
                 http.run(r, report);
+            }
+        }
+        if (o.workloads().contains("httpfloor")) {
+            HttpFloor floor = new HttpFloor(o);
+            for (int r = 1; r <= o.repeats(); r++) {
+                System.out.println("http floor, repeat " + r);
+                floor.run(r, report);
             }
         }
         if (o.workloads().contains("scanprofile")) {

@@ -163,6 +163,7 @@ final class ScanProfile {
             report.add("server CPU per accepted scan (" + tag + ")", "µs", total * 1e6 / accepted);
             report.add("load generator CPU per accepted scan (" + tag + ")", "µs",
                     (Double.isNaN(clientCpu) ? w.clientCpu() : clientCpu) * 1e6 / accepted);
+            w.reportKernel(report, tag, accepted);
             report.note("profile " + tag + " repeat " + repeat + ": " + accepted + " accepted in "
                     + o.seconds() + " s after " + o.warmup() + " s warm-up, statuses " + statuses + "; load "
                     + w.loadBefore + " → " + w.loadAfter);
@@ -240,7 +241,7 @@ final class ScanProfile {
         return out.toString();
     }
 
-    private static int send(String url, String body, String bearer) throws Exception {
+    static int send(String url, String body, String bearer) throws Exception {
         return ScanFixture.HTTP.send(ScanFixture.request(url, body, bearer),
                 java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
@@ -329,6 +330,8 @@ final class ScanProfile {
         private Map<String, Double> cpu1;
         private double self0;
         private double self1;
+        private long[] kernel0;
+        private long[] kernel1;
         String loadBefore = "?";
         String loadAfter = "?";
 
@@ -347,9 +350,11 @@ final class ScanProfile {
                     from = Instant.now();
                     cpu0 = server.threadCpu();
                     self0 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
+                    kernel0 = server.kernelCounts();
                     TimeUnit.NANOSECONDS.sleep(start + warmup.toNanos() + measure.toNanos() - System.nanoTime());
                     cpu1 = server.threadCpu();
                     self1 = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
+                    kernel1 = server.kernelCounts();
                     until = Instant.now();
                     loadAfter = load();
                     if (perf != null) {
@@ -372,6 +377,18 @@ final class ScanProfile {
             cpu1.forEach((k, v) -> out.merge(group(k.substring(0, k.lastIndexOf('#'))),
                     v - cpu0.getOrDefault(k, 0.0), Double::sum));
             return out;
+        }
+
+        /**
+         * The server's read and write system calls and context switches per request over the window
+         * (see {@link ServerProcess#kernelCounts}), as report rows tagged {@code tag}.
+         */
+        void reportKernel(Bench.Report report, String tag, long requests) {
+            String[] names = {"read system calls", "write system calls", "context switches (live threads)"};
+            for (int i = 0; i < names.length; i++) {
+                report.add("server " + names[i] + " per request (" + tag + ")", "",
+                        (kernel1[i] - kernel0[i]) / (double) requests);
+            }
         }
 
         double clientCpu() {

@@ -39,6 +39,16 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(Path dataDir, String heap, Map<String, String> env, Path log, List<String> jvm,
                                Path classes) throws IOException {
+        return start("org.entrylog.cli.Main", List.of("serve", "--data", dataDir.toString(), "--port", "0"), heap,
+                env, log, jvm, classes);
+    }
+
+    /**
+     * Any main class of the class path (the bench's {@link FloorServer}, for one) started the same way; it
+     * must print {@code {"port":N}} once it serves.
+     */
+    static ServerProcess start(String mainClass, List<String> args, String heap, Map<String, String> env, Path log,
+                               List<String> jvm, Path classes) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap));
         String extra = System.getProperty("bench.serverJvm", ""); // the serverJvm= argument, options split by ';'
@@ -56,8 +66,8 @@ final class ServerProcess implements AutoCloseable {
             }
             cp = b.toString();
         }
-        cmd.addAll(List.of("-cp", cp,
-                "org.entrylog.cli.Main", "serve", "--data", dataDir.toString(), "--port", "0"));
+        cmd.addAll(List.of("-cp", cp, mainClass));
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("ENTRYLOG_"));
         pb.environment().put("ENTRYLOG_RATE_LIMITS", "off");
@@ -111,6 +121,43 @@ final class ServerProcess implements AutoCloseable {
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     out.merge(name + "#" + t.getFileName(), (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0,
                             Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return out;
+    }
+
+    /**
+     * The server's read and write system calls so far ({@code syscr}, {@code syscw} of
+     * {@code /proc/PID/io}, every thread's, ended ones too) and its live threads' context switches
+     * (voluntary + involuntary, each {@code /proc/PID/task/TID/status}): how many times the kernel was
+     * entered and a thread woken per request, which CPU time alone does not tell.
+     */
+    long[] kernelCounts() {
+        long[] out = new long[3];
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + process.pid() + "/io"))) {
+                if (l.startsWith("syscr:")) {
+                    out[0] = Long.parseLong(l.substring(6).trim());
+                } else if (l.startsWith("syscw:")) {
+                    out[1] = Long.parseLong(l.substring(6).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String l : Files.readAllLines(t.resolve("status"))) {
+                        if (l.startsWith("voluntary_ctxt_switches:") || l.startsWith("nonvoluntary_ctxt_switches:")) {
+                            out[2] += Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
+                        }
+                    }
                 } catch (IOException | RuntimeException e) {
                     // the thread ended
                 }
