@@ -477,5 +477,6 @@ public final class Entrylog implements AutoCloseable {
         anonymousRefusals.closeAll(); // the counts of open bursts, so no refusal goes unrecorded
         writes.close();
         db.close();
+        metrics.close();
     }
 }

@@ -20,16 +20,22 @@ import java.util.function.Supplier;
  * reason, passes issued, purges, database size and the age of the oldest entry. Nothing here
  * identifies a person.
  */
-public final class Metrics {
+public final class Metrics implements AutoCloseable {
     private static final String START = "entrylog.request.start";
     static final String ROUTE = "entrylog.route";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter passes;
+    /**
+     * Listens to the JVM's collectors, which are the JVM's for its whole life: until {@link #close}
+     * removes the listener, it keeps this registry, and through the gauges' suppliers the whole server,
+     * from the collector (a test JVM that starts many servers kept them all, issue 18).
+     */
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
@@ -142,5 +148,12 @@ public final class Metrics {
     public void scrape(Context ctx) {
         beforeScrape.forEach(Runnable::run);
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+    }
+
+    /** Stops listening to the JVM's collectors and closes the registry: nothing here outlives the server. */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 }

@@ -58,6 +58,26 @@ class MetricsTest {
         }
     }
 
+    /**
+     * The metrics listen to the JVM's collectors, which outlive any server: a server that did not stop
+     * listening when it closed stayed reachable from them, with its database, its passes and its
+     * phone hash's memory (a test JVM that starts many servers ran short of heap).
+     */
+    @Test
+    void aClosedServerIsLeftToTheCollector() throws Exception {
+        java.lang.ref.WeakReference<Object> server;
+        try (TestApp t = TestApp.on(store, dir)) {
+            t.scan(t.venueWithDevice("Cafe"), t.pass(t.register("Zebulon", "01024681357")));
+            assertEquals(200, t.get("/metrics", null).status());
+            server = new java.lang.ref.WeakReference<>(t.app);
+        }
+        for (int i = 0; i < 50 && server.get() != null; i++) {
+            System.gc();
+            Thread.sleep(100); // threads the server stopped may still be ending
+        }
+        assertTrue(server.get() == null, "a closed server is still reachable");
+    }
+
     @Test
     void theWritersBatchesAreTimedRunningAndCommittingApart() {
         try (TestApp t = TestApp.on(store, dir)) {
