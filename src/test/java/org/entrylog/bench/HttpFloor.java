@@ -16,7 +16,9 @@ import java.util.Map;
  * (default {@code jetty,javalin,queue,future}) and each {@code client=} (java, wrk), a fresh child
  * JVM with the server's heap takes requests of a scan's shape (a bearer secret and a token of a real
  * pass's length, a fresh token each time) from the same closed-loop clients as the scan profile; its
- * CPU per answered request is read from {@code /proc} over the measured window, after the warm-up.
+ * CPU per answered request is read from {@code /proc} over the measured window ({@code floorSeconds},
+ * default {@code seconds}), after the warm-up ({@code floorWarmup}, default 20 s: nothing here waits
+ * for the JIT as long as the whole server does).
  */
 final class HttpFloor {
     /** A device secret and a pass token as entrylog's are, in length (base64url). */
@@ -42,6 +44,8 @@ final class HttpFloor {
         Files.createDirectories(dir);
         String tag = "floor " + mode + ", " + client + " client";
         int clients = o.clients();
+        int warmup = Integer.parseInt(o.args().getOrDefault("floorWarmup", "20"));
+        int seconds = Integer.parseInt(o.args().getOrDefault("floorSeconds", String.valueOf(o.seconds())));
         int perClient = o.maxPerClient();
         SecureRandom random = new SecureRandom();
         String[] secrets = new String[clients];
@@ -50,8 +54,8 @@ final class HttpFloor {
         }
         try (ServerProcess server = ServerProcess.start(FloorServer.class.getName(), List.of(mode, dir.toString()),
                 o.heap(), Map.of(), dir.resolve("server.log"), List.of(), null)) {
-            ScanProfile.Window w = new ScanProfile.Window(server, Duration.ofSeconds(o.warmup()),
-                    Duration.ofSeconds(o.seconds()), null);
+            ScanProfile.Window w = new ScanProfile.Window(server, Duration.ofSeconds(warmup),
+                    Duration.ofSeconds(seconds), null);
             long answered;
             double clientCpu = Double.NaN;
             if (client.equals("wrk")) {
@@ -63,15 +67,15 @@ final class HttpFloor {
                                 + text(random, TOKEN_CHARS) + "\"}");
                     }
                 }
-                Wrk.run(server.base(), dir.resolve("wrk-warm.txt"), warm, 201, clients, o.warmup());
+                Wrk.run(server.base(), dir.resolve("wrk-warm.txt"), warm, 201, clients, warmup);
                 Wrk.Result r = Wrk.run(server.base(), dir.resolve("wrk-measured.txt"), measured, 201, clients,
-                        o.seconds());
+                        seconds);
                 answered = r.accepted();
                 clientCpu = r.cpuSeconds();
-                report.add("requests/s (" + tag + ")", "requests/s", answered / (double) o.seconds());
+                report.add("requests/s (" + tag + ")", "requests/s", answered / (double) seconds);
                 report.add("p99 (" + tag + ")", "ms", r.p99Millis());
             } else {
-                Load.Result r = Load.run(clients, Duration.ofSeconds(o.warmup()), Duration.ofSeconds(o.seconds()),
+                Load.Result r = Load.run(clients, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds),
                         perClient, 201, (c, i) -> ScanProfile.send(server.base() + "/api/scans",
                                 "{\"token\":\"" + text(random, TOKEN_CHARS) + "\"}", secrets[c]));
                 answered = r.ok();
@@ -86,8 +90,8 @@ final class HttpFloor {
             report.add("load generator CPU per request (" + tag + ")", "µs",
                     (Double.isNaN(clientCpu) ? w.clientCpu() : clientCpu) * 1e6 / answered);
             w.reportKernel(report, tag, answered);
-            report.note(tag + " repeat " + repeat + ": " + answered + " answered 201 in " + o.seconds() + " s after "
-                    + o.warmup() + " s warm-up; load " + w.loadBefore + " → " + w.loadAfter);
+            report.note(tag + " repeat " + repeat + ": " + answered + " answered 201 in " + seconds + " s after "
+                    + warmup + " s warm-up; load " + w.loadBefore + " → " + w.loadAfter);
         } finally {
             Bench.deleteTree(dir);
         }
