@@ -6,8 +6,6 @@ import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.entrylog.common.ApiException;
 import org.entrylog.common.ErrorCode;
 import org.entrylog.store.StoreUnavailable;
@@ -50,28 +48,15 @@ public final class ScanController {
         VenueService.Device device = Principal.of(ctx, DevicePrincipal.class).device();
         limits.scan().acquire(device.deviceId());
         ObjectNode body = Json.object(Http.body(ctx, maxBody), SCAN_FIELDS);
-        CompletableFuture<ScanService.Result> written;
+        ScanService.Result r;
         try {
-            written = scans.scanLater(device, request(body));
+            r = scans.scan(device, request(body));
         } catch (ApiException | StoreUnavailable e) {
             metrics.scan("refused", ErrorMapper.of(e).code());
             throw e;
         }
-        // no request thread waits for the group commit: Javalin answers when the writer completes the
-        // future (issue 18, BENCHMARKS.md section 7); the answer is a few hundred bytes, buffered whole
-        ctx.future(() -> written.handle((r, failure) -> {
-            if (failure != null) {
-                Throwable e = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                if (e instanceof ApiException || e instanceof StoreUnavailable) {
-                    metrics.scan("refused", ErrorMapper.of(e).code());
-                }
-                throw e instanceof RuntimeException re ? re : new CompletionException(e);
-            }
-            count(r);
-            Http.json(ctx, r.status(), ScanAnswer.of(r));
-            return null;
-        }));
+        count(r);
+        Http.json(ctx, r.status(), ScanAnswer.of(r));
     }
 
     public void batch(Context ctx) {

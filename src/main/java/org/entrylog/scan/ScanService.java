@@ -72,16 +72,6 @@ public final class ScanService {
         return submit(device, req).await();
     }
 
-    /**
-     * One scan, with no thread waiting for the writer: a pass refused before anything is written
-     * (unreadable, forged, outside its times) is thrown here; the future gives the committed outcome,
-     * a refusal decided on the writer (a pass used elsewhere, a registration gone) or the writer's 503s
-     * ({@link WriteQueue.Pending#future}).
-     */
-    public java.util.concurrent.CompletableFuture<Result> scanLater(Device device, Request req) {
-        return submit(device, req).future();
-    }
-
     /** Many scans, answered one by one and in order; a refused item does not affect the others. */
     public List<Outcome> batch(Device device, List<Item> items) {
         List<WriteQueue.Pending<Result>> pending = new ArrayList<>(items.size());

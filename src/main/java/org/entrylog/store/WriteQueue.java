@@ -43,8 +43,7 @@ public final class WriteQueue implements AutoCloseable {
      * started it, and the writer runs it only if nobody cancelled it. So "503, nothing written" is
      * always true, and a task once started is waited for to its end.
      */
-    private record Job<T>(Task<T> task, CompletableFuture<T> answer, java.util.concurrent.atomic.AtomicInteger state,
-                          long queuedAt) {
+    private record Job<T>(Task<T> task, CompletableFuture<T> answer, java.util.concurrent.atomic.AtomicInteger state) {
         static final int QUEUED = 0;
         static final int STARTED = 1;
         static final int CANCELLED = 2;
@@ -62,35 +61,17 @@ public final class WriteQueue implements AutoCloseable {
     public static final class Pending<T> {
         private final Job<T> job;
         private final long timeoutMillis;
-        private final WriteQueue queue;
 
-        private Pending(Job<T> job, long timeoutMillis, WriteQueue queue) {
+        private Pending(Job<T> job, long timeoutMillis) {
             this.job = job;
             this.timeoutMillis = timeoutMillis;
-            this.queue = queue;
-        }
-
-        /**
-         * The task's result once committed, as {@link #await()} gives it but without a thread waiting: the
-         * future completes on the writer's thread after the commit, or exceptionally with the same 503s
-         * as {@code await} when the writer does not answer in time (the queue's watch, about once a
-         * {@link #WATCH_TICK_MILLIS}: a task not begun is cancelled, nothing written; one begun is given
-         * up a second timeout later). Completing or cancelling the returned future changes nothing here.
-         */
-        public CompletableFuture<T> future() {
-            CompletableFuture<T> answer = job.answer();
-            if (!answer.isDone() && queue != null) {
-                queue.watched.add(job);
-            }
-            return answer.copy();
         }
 
         /** A write refused before it was queued. */
         public static <T> Pending<T> failed(RuntimeException e) {
             CompletableFuture<T> f = new CompletableFuture<>();
             f.completeExceptionally(e);
-            return new Pending<>(new Job<>(null, f, new java.util.concurrent.atomic.AtomicInteger(Job.CANCELLED), 0), 0,
-                    null);
+            return new Pending<>(new Job<>(null, f, new java.util.concurrent.atomic.AtomicInteger(Job.CANCELLED)), 0);
         }
 
         /**
@@ -127,10 +108,6 @@ public final class WriteQueue implements AutoCloseable {
     private final Database db;
     private final java.time.Duration answerTimeout;
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>(100_000);
-    /** Answers waited for without a thread ({@link Pending#future}), in submit order, until they complete. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Job<?>> watched =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.ScheduledExecutorService watch;
     private final Thread thread;
     private volatile boolean running = true;
     /** Set when the database was found damaged while running: every write is refused from then on. */
@@ -161,23 +138,10 @@ public final class WriteQueue implements AutoCloseable {
         this.answerTimeout = answerTimeout;
         this.thread = new Thread(this::loop, "entrylog-writer");
         this.thread.setDaemon(true);
-        this.watch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "entrylog-writer-watch");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public WriteQueue start() {
         thread.start();
-        long tick = Math.max(10, Math.min(WATCH_TICK_MILLIS, answerTimeout.toMillis() / 4));
-        watch.scheduleWithFixedDelay(() -> {
-            try {
-                watch();
-            } catch (RuntimeException e) {
-                LOG.error("writer watch: {}", e.toString());
-            }
-        }, tick, tick, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -196,7 +160,7 @@ public final class WriteQueue implements AutoCloseable {
 
     public <T> Pending<T> submit(Task<T> task) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        Job<T> job = new Job<>(task, answer, new java.util.concurrent.atomic.AtomicInteger(Job.QUEUED), System.nanoTime());
+        Job<T> job = new Job<>(task, answer, new java.util.concurrent.atomic.AtomicInteger(Job.QUEUED));
         if (halted != null) {
             answer.completeExceptionally(halted);
         } else if (!running) {
@@ -204,40 +168,7 @@ public final class WriteQueue implements AutoCloseable {
         } else if (!queue.offer(job)) {
             answer.completeExceptionally(new StoreUnavailable("Too many writes waiting; try again."));
         }
-        return new Pending<>(job, answerTimeout.toMillis(), this);
-    }
-
-    /** How often the watch of answers waited for without a thread ({@link Pending#future}) looks at them, at most. */
-    static final long WATCH_TICK_MILLIS = 1_000;
-
-    /**
-     * Gives up on the oldest answers waited for through {@link Pending#future} as {@link Pending#await}
-     * would: a task still queued after the answer timeout is cancelled and answered 503, nothing
-     * written; one the writer began is answered 503 a second timeout later (a stuck disk), its commit
-     * unknown. Answers come in submit order, so the walk stops at the first one still young.
-     */
-    private void watch() {
-        long now = System.nanoTime();
-        long timeout = answerTimeout.toNanos();
-        for (java.util.Iterator<Job<?>> it = watched.iterator(); it.hasNext(); ) {
-            Job<?> job = it.next();
-            if (job.answer().isDone()) {
-                it.remove();
-                continue;
-            }
-            long age = now - job.queuedAt();
-            if (age < timeout) {
-                break;
-            }
-            if (job.cancel()) {
-                job.answer().completeExceptionally(new StoreUnavailable(
-                        "The database did not answer in time; nothing was written. Try again."));
-                it.remove();
-            } else if (age >= 2 * timeout) {
-                job.answer().completeExceptionally(new StoreUnavailable("The database did not answer in time."));
-                it.remove();
-            }
-        }
+        return new Pending<>(job, answerTimeout.toMillis());
     }
 
     private void loop() {
@@ -387,6 +318,5 @@ public final class WriteQueue implements AutoCloseable {
             left.answer().completeExceptionally(new CompletionException(
                     new StoreUnavailable("The server is shutting down.")));
         }
-        watch.shutdownNow();
     }
 }
