@@ -95,7 +95,7 @@ final class QueryWorkload {
                 java.util.TreeMap<Double, Long> commitTimer = null; // and its writer's COMMIT times
                 for (int i = -warmupQueries(); i < o.queries(); i++) { // warm-up requests of each first (300)
                     if (i == 0) {
-                        String scrape = scrape(base);
+                        String scrape = server.scrape();
                         visitsTimer = histogram(scrape, VISITS_BUCKET);
                         commitTimer = histogram(scrape, COMMIT_BUCKET);
                     }
@@ -143,7 +143,7 @@ final class QueryWorkload {
                 report.add("trace p95, " + label + " scans", "ms", Stats.quantile(ts, 0.95) / 1e6);
                 // the same requests timed by the server itself (its request timer, from the request's
                 // arrival in Javalin to its answer): what the client and the connection add is the rest
-                String scrape = scrape(base);
+                String scrape = server.scrape();
                 java.util.TreeMap<Double, Long> after = since(histogram(scrape, VISITS_BUCKET), visitsTimer);
                 report.add("venue visits p50, the server's own time (request timer bucket), " + label + " scans", "ms",
                         bucketQuantile(after, 0.5) * 1e3);
@@ -243,12 +243,6 @@ final class QueryWorkload {
                                                         java.util.TreeMap<Double, Long> before) {
         now.replaceAll((le, n) -> n - before.getOrDefault(le, 0L));
         return now;
-    }
-
-    /** The server's {@code /metrics} scrape. */
-    private String scrape(String base) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /**

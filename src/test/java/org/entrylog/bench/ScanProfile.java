@@ -418,10 +418,7 @@ final class ScanProfile {
 
         private static double signatureChecks(ServerProcess server) {
             try {
-                String body = ScanFixture.HTTP.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(server.base() + "/metrics")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                for (String l : body.split("\n")) {
+                for (String l : server.scrape().split("\n")) {
                     if (l.startsWith("entrylog_passes_signature_checks_total ")) {
                         return Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim());
                     }

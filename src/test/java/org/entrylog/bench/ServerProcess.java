@@ -110,6 +110,12 @@ final class ServerProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The server's {@code /metrics} scrape. */
+    String scrape() throws IOException, InterruptedException {
+        return ScanFixture.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/metrics"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** User + system CPU seconds of each thread of the server now, by thread name (Linux /proc/PID/task). */
     Map<String, Double> threadCpu() {
         Map<String, Double> out = new java.util.HashMap<>();

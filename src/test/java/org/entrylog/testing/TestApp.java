@@ -306,8 +306,17 @@ public final class TestApp implements AutoCloseable {
      * writes after answering: sightings, checkpoints), then asserts it is exactly {@code n}.
      */
     public void awaitCount(String sql, long n) {
+        await(() -> count(sql) >= n);
+        org.junit.jupiter.api.Assertions.assertEquals(n, count(sql), sql);
+    }
+
+    /**
+     * Polls {@code done} every 20 ms for up to 10 s, for what the server does after answering; the
+     * caller asserts what it expects afterwards.
+     */
+    public static void await(java.util.function.BooleanSupplier done) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (count(sql) < n && System.nanoTime() < deadline) {
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -315,7 +324,6 @@ public final class TestApp implements AutoCloseable {
                 throw new AssertionError(e);
             }
         }
-        org.junit.jupiter.api.Assertions.assertEquals(n, count(sql), sql);
     }
 
     /** Waits (up to {@code limit}) for the server's start-up purge round to have finished. */

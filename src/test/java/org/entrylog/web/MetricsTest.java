@@ -88,11 +88,8 @@ class MetricsTest {
             assertTrue(before >= 1, "the registration's batch at least: " + before);
             assertEquals(201, t.scan(d, token).status());
             // the writer times its batch after answering it (WriteQueue.Observer): the scrape may come first
-            double after = before;
-            for (int i = 0; i < 100 && after < before + 1; i++) {
-                sleep(20);
-                after = Double.parseDouble(metric(t, "entrylog_write_batch_commit_seconds_count"));
-            }
+            TestApp.await(() -> Double.parseDouble(metric(t, "entrylog_write_batch_commit_seconds_count")) >= before + 1);
+            double after = Double.parseDouble(metric(t, "entrylog_write_batch_commit_seconds_count"));
             assertTrue(after >= before + 1, before + " → " + after);
             assertTrue(Double.parseDouble(metric(t, "entrylog_write_batch_commit_seconds_sum")) > 0);
             String body = t.get("/metrics", null).body();
@@ -152,15 +149,6 @@ class MetricsTest {
             for (String secret : new String[] {a.id(), a.secret(), b.id(), b.secret()}) {
                 assertFalse(t.get("/metrics", null).body().contains(secret));
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 
